@@ -1,0 +1,44 @@
+# Kennisbank: `make serve` and `make test` are all a new machine needs (Python 3.11).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS ?= corpus
+INDEX ?= var/index
+
+.PHONY: serve test index lint bench bench-html bench-stemmer clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 niet gevonden (zet PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Incremental: only changed files are read again, so this is quick when nothing changed.
+index: $(VENV)/.installed
+	$(BIN)/kennisbank --index $(INDEX) index $(CORPUS)
+
+serve: index
+	$(BIN)/kennisbank --index $(INDEX) serve --host 127.0.0.1 --port 8000
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+bench-html: $(VENV)/.installed-test
+	$(BIN)/python bench/html_extraction.py
+
+bench-stemmer: $(VENV)/.installed-test
+	$(BIN)/python bench/stemmer_agreement.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,114 @@
+"""One file -> one DocumentRecord. Runs inside an extraction worker process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from indexer.parsers.base import ParsedDocument, ParseError
+from indexer.sidecar import Sidecar, parse_sidecar
+from indexer.walk import SourceFile
+from kennisbank.records import DocumentRecord, document_id
+
+PAGE_SEPARATOR = "\n\n"
+DEFAULT_DOCTYPE = {"html": "webpagina"}
+
+
+def _parser_for(fmt: str) -> Callable[[bytes], ParsedDocument]:
+    if fmt == "pdf":
+        from indexer.parsers.pdf import parse_pdf
+
+        return parse_pdf
+    if fmt == "html":
+        from indexer.parsers.html import parse_html
+
+        return parse_html
+    from indexer.parsers.text import parse_text
+
+    return lambda data: parse_text(data, markdown=fmt == "md")
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ParseError("unreadable", exc.strerror or str(exc)) from exc
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _title_from_path(relpath: str) -> str:
+    stem = Path(relpath).stem
+    return re.sub(r"[_\-]+", " ", stem).strip().capitalize() or relpath
+
+
+def _year_of(date: str) -> int | None:
+    match = re.match(r"(\d{4})", date)
+    return int(match.group(1)) if match else None
+
+
+def _iso(date: dt.date | None) -> str:
+    return date.isoformat() if date else ""
+
+
+def _page_starts(pages: tuple[str, ...]) -> tuple[int, ...]:
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + len(PAGE_SEPARATOR)
+    return tuple(starts)
+
+
+def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
+                 sidecar: Sidecar, sidecar_sha256: str) -> DocumentRecord:
+    """Merge what the parser read with what the curator wrote (the curator wins)."""
+    text = PAGE_SEPARATOR.join(parsed.pages) if parsed.pages else parsed.text
+    date = sidecar.date or _iso(parsed.date)
+    year = sidecar.year or _year_of(date)
+    return DocumentRecord(
+        id=document_id(source.relpath),
+        path=source.relpath,
+        title=sidecar.title or parsed.title or _title_from_path(source.relpath),
+        text=text,
+        format=source.format,
+        size=source.size,
+        sha256=sha256_of(data),
+        mtime_ns=source.mtime_ns,
+        stat_key=source.stat_key,
+        sidecar_sha256=sidecar_sha256,
+        page_starts=_page_starts(parsed.pages),
+        description=sidecar.description or parsed.description or "",
+        author=sidecar.author or parsed.author or "",
+        date=date or (str(year) if year else ""),
+        year=year,
+        doctype=sidecar.doctype or DEFAULT_DOCTYPE.get(source.format, ""),
+        themes=sidecar.themes,
+        organisations=sidecar.organisations,
+        audiences=sidecar.audiences,
+        source_url=sidecar.source_url,
+        warnings=parsed.warnings,
+    )
+
+
+def content_hashes(source: SourceFile) -> tuple[bytes, str, bytes, str]:
+    data = read_bytes(source.path)
+    sidecar_data = read_bytes(source.sidecar) if source.sidecar else b""
+    return data, sha256_of(data), sidecar_data, sha256_of(sidecar_data) if sidecar_data else ""
+
+
+def extract(source: SourceFile, known: tuple[str, str] | None = None) -> DocumentRecord | None:
+    """Parse one file. Returns None when its content equals `known` (sha256 of file
+    and sidecar as indexed): the file was touched but not changed."""
+    data, sha, sidecar_data, sidecar_sha = content_hashes(source)
+    if known == (sha, sidecar_sha):
+        return None
+    sidecar = parse_sidecar(sidecar_data) if sidecar_data else Sidecar()
+    if not data:
+        raise ParseError("empty")
+    parsed = _parser_for(source.format)(data)
+    return build_record(source, data, parsed, sidecar, sidecar_sha)

@@ -1,0 +1,120 @@
+"""One indexer run: walk the corpus, extract what changed in workers, write one new
+index generation, and report. Incremental unless asked for a full rebuild."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from indexer.extract import extract
+from indexer.parsers.base import ParseError
+from indexer.progress import Progress
+from indexer.report import Failure, RunReport, save_report
+from indexer.walk import SourceFile, walk_corpus
+from indexer.workers import ExtractionPool
+from kennisbank.engine.store import (
+    IndexWriteSession,
+    ManifestEntry,
+    current_generation,
+    document_count,
+    writer_lock,
+)
+
+
+class CorpusMissingError(FileNotFoundError):
+    """The corpus folder does not exist; the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    corpus: Path
+    index: Path
+    full: bool = False
+    jobs: int = 0
+    timeout: float = 60.0
+    memory_mb: int = 1024
+    stemmer: str = "dutch"
+
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+Job = tuple[SourceFile, tuple[str, str] | None]
+
+
+def _extract_job(job: Job):
+    return extract(*job)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+
+
+def _plan(files: list[SourceFile], manifest: dict[str, ManifestEntry],
+          report: RunReport, rebuild: bool) -> list[Job]:
+    """Which files to read: on a rebuild all of them, else those whose size, mtime or
+    sidecar changed (their content hash then decides)."""
+    jobs: list[Job] = []
+    for source in files:
+        entry = manifest.get(source.relpath)
+        if entry and not rebuild and entry.stat_key == source.stat_key:
+            report.unchanged += 1
+            continue
+        known = (entry.sha256, entry.sidecar_sha256) if entry and not rebuild else None
+        jobs.append((source, known))
+    return jobs
+
+
+def _apply(session: IndexWriteSession, options: IndexOptions, jobs: list[Job],
+           known_paths: set[str], report: RunReport, progress: Progress) -> None:
+    pool = ExtractionPool(_extract_job, options.workers, options.timeout, options.memory_mb)
+    for outcome in pool.run(jobs):
+        source, _known = outcome.job
+        progress.step(source.relpath)
+        if outcome.error is not None:
+            kept = session.keep_previous(source.relpath)
+            report.failed.append(_failure(source, outcome.error, kept))
+        elif outcome.result is None:
+            report.unchanged += 1
+        else:
+            session.upsert(outcome.result)
+            is_known = source.relpath in known_paths
+            (report.updated if is_known else report.added).append(source.relpath)
+            report.warnings.extend({"path": source.relpath, "warning": w}
+                                   for w in outcome.result.warnings)
+
+
+def _failure(source: SourceFile, error: ParseError, kept: bool) -> Failure:
+    return Failure(path=source.relpath, code=error.code, reason=error.reason_nl,
+                   kept_previous=kept)
+
+
+def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> RunReport:
+    """Index the corpus into options.index and return (and save) the run's report."""
+    if not options.corpus.is_dir():
+        raise CorpusMissingError(f"De map met documenten bestaat niet: {options.corpus}")
+    began = time.monotonic()
+    report = RunReport(corpus=str(options.corpus), started=_now(), full=options.full)
+    files, skipped = walk_corpus(options.corpus)
+    report.skipped = [{"path": s.relpath, "reason": s.reason} for s in skipped]
+    with writer_lock(options.index):
+        with IndexWriteSession(options.index, options.stemmer, options.full) as session:
+            manifest = session.manifest()
+            jobs = _plan(files, manifest, report, session.rebuild)
+            present = {source.relpath for source in files}
+            for path in sorted(set(manifest) - present):
+                session.delete(manifest[path].doc_id)
+                report.removed.append(path)
+            progress = Progress(len(jobs), progress_stream)
+            _apply(session, options, jobs, set(manifest), report, progress)
+        report.generation = current_generation(options.index) or ""
+        report.documents = document_count(options.index)
+        report.finished = _now()
+        report.seconds = round(time.monotonic() - began, 2)
+        save_report(options.index, report)
+    return report

@@ -1,0 +1,131 @@
+"""Extraction in worker processes, each file under a time and memory limit.
+
+A parser that hangs or crashes on one file (pypdf on a hostile PDF, a C extension
+segfault, a memory blow-up) costs that file only: its worker is killed and replaced,
+and the file is reported as failed. The parent process is the single index writer.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from indexer.parsers.base import ParseError
+
+Task = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Any
+    result: Any = None
+    error: ParseError | None = None
+
+
+def _limit_memory(memory_mb: int) -> None:
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker_main(conn: Connection, task: Task, memory_mb: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", task(job)))
+        except ParseError as exc:
+            conn.send(("error", exc.code, exc.detail))
+        except MemoryError:
+            conn.send(("error", "too_large", "geheugenlimiet bereikt"))
+        except Exception as exc:
+            conn.send(("error", "damaged", f"{type(exc).__name__}: {exc}"[:300]))
+
+
+class _Worker:
+    def __init__(self, context: Any, task: Task, memory_mb: int) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, task, memory_mb),
+                                       daemon=True)
+        self.process.start()
+        child.close()
+        self.job: Any = None
+        self.deadline = 0.0
+
+    def start(self, job: Any, timeout: float) -> None:
+        self.job, self.deadline = job, time.monotonic() + timeout
+        self.conn.send(job)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.join()
+        self.conn.close()
+
+
+class ExtractionPool:
+    """Runs `task(job)` for every job in `workers` processes; yields one Outcome each,
+    in completion order."""
+
+    def __init__(self, task: Task, workers: int, timeout: float, memory_mb: int = 0) -> None:
+        self.task = task
+        self.size = max(1, workers)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self._context = multiprocessing.get_context("fork")
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self._context, self.task, self.memory_mb)
+
+    def run(self, jobs: Iterable[Any]) -> Iterator[Outcome]:
+        pending = list(jobs)
+        pending.reverse()
+        idle = [self._spawn() for _ in range(min(self.size, len(pending)))]
+        busy: dict[Connection, _Worker] = {}
+        try:
+            while pending or busy:
+                while idle and pending:
+                    worker = idle.pop()
+                    worker.start(pending.pop(), self.timeout)
+                    busy[worker.conn] = worker
+                yield from self._collect(busy, idle)
+        finally:
+            for worker in [*idle, *busy.values()]:
+                worker.kill()
+
+    def _collect(self, busy: dict[Connection, _Worker], idle: list[_Worker]) -> Iterator[Outcome]:
+        now = time.monotonic()
+        wait_for = max(0.0, min(w.deadline for w in busy.values()) - now)
+        for conn in wait(list(busy), timeout=wait_for):
+            worker = busy.pop(conn)
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                worker.kill()
+                idle.append(self._spawn())
+                yield Outcome(worker.job, error=ParseError("crash"))
+                continue
+            idle.append(worker)
+            if message[0] == "ok":
+                yield Outcome(worker.job, result=message[1])
+            else:
+                yield Outcome(worker.job, error=ParseError(message[1], message[2]))
+        now = time.monotonic()
+        for conn, worker in list(busy.items()):
+            if worker.deadline <= now:
+                del busy[conn]
+                worker.kill()
+                idle.append(self._spawn())
+                detail = f"meer dan {self.timeout:g} seconden"
+                yield Outcome(worker.job, error=ParseError("timeout", detail))

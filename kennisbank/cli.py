@@ -1,0 +1,197 @@
+"""The `kennisbank` command: index, search, status, serve. Messages in Dutch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kennisbank.config import Settings, SettingsError, load_settings
+from kennisbank.engine.store import IndexBusyError, IndexMissingError
+from kennisbank.records import FACET_FIELDS, facet_field_name
+from kennisbank.search import MAX_PAGE_SIZE, SearchRequest, SearchResponse, SearchService
+from kennisbank.snippets import strip_marks
+
+
+class UsageError(ValueError):
+    """A wrong argument; the message is Dutch."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kennisbank", description="Kennisbank PACT voor Kindcentra: indexeren en zoeken.")
+    parser.add_argument("--index", type=Path, help="map van de index (standaard ./var/index, "
+                        "of KENNISBANK_INDEX)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
+
+    index = sub.add_parser("index", help="documenten (opnieuw) indexeren")
+    index.add_argument("corpus", nargs="?", type=Path,
+                       help="map met documenten (standaard ./corpus, of KENNISBANK_CORPUS)")
+    index.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
+    index.add_argument("--full", action="store_true", help="alles opnieuw opbouwen")
+    index.add_argument("--jobs", type=int, help="aantal werkprocessen (standaard: aantal cores)")
+    index.add_argument("--timeout", type=float, help="tijdslimiet per bestand in seconden "
+                       "(standaard 60)")
+    index.add_argument("--json", action="store_true", help="verslag als JSON")
+
+    search = sub.add_parser("search", help="zoeken in de index")
+    search.add_argument("query", nargs="?", default="", help="zoekvraag")
+    search.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
+    search.add_argument("--filter", action="append", default=[], metavar="VELD=WAARDE",
+                        help="filter op een facet, bv. type=handreiking (herhaalbaar)")
+    search.add_argument("--limit", type=int, default=10, help="aantal resultaten (standaard 10)")
+    search.add_argument("--page", type=int, default=1, help="resultatenpagina (standaard 1)")
+    search.add_argument("--sort", choices=["relevance", "date"], default="relevance",
+                        help="sorteren op relevantie of datum")
+    search.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    status = sub.add_parser("status", help="toestand van de index en de laatste indexering")
+    status.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
+    status.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    serve = sub.add_parser("serve", help="de zoekwebsite starten")
+    serve.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
+    serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="poort (standaard 8000)")
+    return parser
+
+
+def parse_filters(raw: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    filters: dict[str, list[str]] = {}
+    for item in raw:
+        name, sep, value = item.partition("=")
+        field = facet_field_name(name)
+        if not sep or not value.strip():
+            raise UsageError(f"filter '{item}' moet de vorm VELD=WAARDE hebben")
+        if field is None:
+            known = ", ".join(FACET_FIELDS)
+            raise UsageError(f"onbekend filterveld '{name}'; kies uit: {known}")
+        filters.setdefault(field, []).append(value.strip())
+    return {name: tuple(values) for name, values in filters.items()}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    index = getattr(args, "index_sub", None) or args.index
+    return load_settings().with_overrides(index=index)
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.run import IndexOptions, run_index
+
+    settings = settings.with_overrides(corpus=args.corpus, jobs=args.jobs,
+                                       file_timeout=args.timeout)
+    options = IndexOptions(corpus=settings.corpus, index=settings.index, full=args.full,
+                           jobs=settings.jobs, timeout=settings.file_timeout,
+                           memory_mb=settings.file_memory_mb, stemmer=settings.stemmer)
+    report = run_index(options)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    counts = report.counts()
+    print(f"Klaar in {report.seconds:g} s: {counts['added']} nieuw, {counts['updated']} "
+          f"gewijzigd, {counts['unchanged']} ongewijzigd, {counts['removed']} verwijderd, "
+          f"{counts['failed']} mislukt, {counts['skipped']} overgeslagen. "
+          f"De index bevat nu {report.documents} documenten.")
+    print(f"(added {counts['added']} / updated {counts['updated']} / unchanged "
+          f"{counts['unchanged']} / removed {counts['removed']} / failed {counts['failed']})")
+    _print_failures(report.to_json())
+    return 0
+
+
+def _print_failures(report: dict) -> None:
+    for failure in report["failed"]:
+        kept = " (de vorige versie blijft vindbaar)" if failure["kept_previous"] else ""
+        print(f"  mislukt: {failure['path']}: {failure['reason']}{kept}")
+    for skipped in report["skipped"]:
+        print(f"  overgeslagen: {skipped['path']}: {skipped['reason']}")
+
+
+def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
+    query = response.request.query
+    label = f" voor “{query}”" if query else ""
+    noun = "resultaat" if response.total == 1 else "resultaten"
+    print(f"{response.total} {noun}{label}", file=stream)
+    if response.notice:
+        print(f"Let op: {response.notice}", file=stream)
+    if response.suggestion:
+        print(f"Bedoelde u: {response.suggestion}?", file=stream)
+    first = (response.request.page - 1) * response.request.page_size
+    for number, hit in enumerate(response.hits, start=first + 1):
+        details = " · ".join(str(x) for x in (hit.type, hit.year, hit.format) if x)
+        print(f"\n{number}. {hit.title}  [{details}]", file=stream)
+        pages = f"  (pagina {', '.join(map(str, hit.pages))})" if hit.pages else ""
+        print(f"   {hit.path}{pages}", file=stream)
+        if hit.snippet:
+            print(f"   {strip_marks(hit.snippet)}", file=stream)
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    if not 1 <= args.limit <= MAX_PAGE_SIZE:
+        raise UsageError(f"--limit moet tussen 1 en {MAX_PAGE_SIZE} liggen")
+    if args.page < 1:
+        raise UsageError("--page moet 1 of hoger zijn")
+    request = SearchRequest(query=args.query, filters=parse_filters(args.filter),
+                            sort=args.sort, page=args.page, page_size=args.limit)
+    response = SearchService(settings.index).search(request)
+    if args.json:
+        print(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_hits(response)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.report import load_report
+
+    stats = SearchService(settings.index).stats()
+    report = load_report(settings.index)
+    if args.json:
+        print(json.dumps({**stats, "last_run": report}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Index: {settings.index} ({stats['generation']}), {stats['documents']} documenten")
+    for field, label in (("type", "Per documentsoort"), ("format", "Per bestandsformaat")):
+        print(f"{label}:")
+        for value, count in sorted(stats[field].items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {value}: {count}")
+    if report:
+        c = report["counts"]
+        print(f"Laatste indexering: {report['finished']} ({report['seconds']} s): "
+              f"{c['added']} nieuw, {c['updated']} gewijzigd, {c['unchanged']} ongewijzigd, "
+              f"{c['removed']} verwijderd, {c['failed']} mislukt")
+        _print_failures(report)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from webapp.server import serve
+
+    settings = settings.with_overrides(host=args.host, port=args.port)
+    serve(settings)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "status": cmd_status, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kennisbank search … | head` ends quietly
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, _settings(args))
+    except (UsageError, SettingsError) as exc:
+        print(f"kennisbank: {exc}", file=sys.stderr)
+        return 2
+    except (IndexBusyError, IndexMissingError, FileNotFoundError) as exc:
+        print(f"kennisbank: {exc}", file=sys.stderr)
+        return 3
+    except OSError as exc:
+        print(f"kennisbank: schrijven of lezen mislukt: {exc.strerror or exc}. "
+              "De vorige index blijft in gebruik.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

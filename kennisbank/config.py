@@ -1,0 +1,61 @@
+"""Settings declared once, overridable with KENNISBANK_* environment variables.
+
+Both the CLI and the web app build a `Settings` from the environment, so a value set
+for `make serve` is the same one the indexer used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from kennisbank.analysis import DEFAULT_STEMMER
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message is Dutch and names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: Path = Path("corpus")
+    index: Path = Path("var/index")
+    jobs: int = 0  # 0 = one worker per CPU core
+    file_timeout: float = 60.0  # seconds per file
+    file_memory_mb: int = 1024  # address-space limit per extraction worker
+    stemmer: str = DEFAULT_STEMMER
+    host: str = "127.0.0.1"
+    port: int = 8000
+    threads: int = 8
+
+    def with_overrides(self, **values: object) -> Settings:
+        """Return a copy with the non-None values applied (CLI flags win over env)."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+ENV_PREFIX = "KENNISBANK_"
+
+
+def _convert(name: str, kind: type, raw: str) -> object:
+    try:
+        value = kind(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} is geen geldige waarde") from exc
+    if isinstance(value, int | float) and value < 0:
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()} mag niet negatief zijn")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from the environment; unknown KENNISBANK_* names are ignored."""
+    environ = os.environ if environ is None else environ
+    kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
+             "file_memory_mb": int, "stemmer": str, "host": str, "port": int, "threads": int}
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = environ.get(ENV_PREFIX + f.name.upper())
+        if raw not in (None, ""):
+            values[f.name] = _convert(f.name, kinds[f.name], raw)
+    return Settings(**values)

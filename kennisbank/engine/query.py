@@ -1,0 +1,102 @@
+"""Turning what a user typed into a Whoosh query, in Dutch or English syntax.
+
+Researchers get words, "exacte woordgroep", -uitsluiten, OF/OR, EN/AND, NIET/NOT,
+prefix*, titel:… and facet fields (soort:handreiking). Anything the parser cannot read
+cleanly is searched as plain words, and the caller is told so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, MultifieldParser, plugins
+
+from kennisbank.records import FACET_ALIASES, FACET_FIELDS
+
+SEARCHABLE_FIELDS = ("title", "body")
+QUERYABLE_FIELDS = frozenset(SEARCHABLE_FIELDS) | frozenset(FACET_FIELDS)
+FIELD_ALIASES: dict[str, list[str]] = {"title": ["titel"], "body": ["tekst", "text"]}
+for _alias, _field in FACET_ALIASES.items():
+    FIELD_ALIASES.setdefault(_field, []).append(_alias)
+
+OPERATOR_WORDS = frozenset({"AND", "EN", "OR", "OF", "NOT", "NIET", "ANDNOT"})
+SYNTAX_CHARS = re.compile(r"[\"()\[\]{}*?^~:+\\]|(?<!\w)-")
+NOTICE_PLAIN_WORDS = (
+    "Uw zoekvraag kon niet als zoekopdracht met operatoren worden gelezen "
+    "(bijvoorbeeld door een ontbrekend aanhalingsteken of haakje). "
+    "Er is gezocht op de losse woorden."
+)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    query: wq.Query
+    notice: str | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        return isinstance(self.query, wq.Every)
+
+
+def build_parser(schema) -> MultifieldParser:
+    parser = MultifieldParser(list(SEARCHABLE_FIELDS), schema, group=AndGroup)
+    parser.replace_plugin(
+        plugins.OperatorsPlugin(
+            And=r"(?<=\s)(AND|EN)(?=\s)",
+            Or=r"(?<=\s)(OR|OF)(?=\s)",
+            AndNot=r"(?<=\s)ANDNOT(?=\s)",
+            Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)",
+            AndMaybe=None,
+            Require=None,
+        )
+    )
+    parser.add_plugin(plugins.PlusMinusPlugin())
+    parser.add_plugin(plugins.FieldAliasPlugin(FIELD_ALIASES))
+    parser.remove_plugin_class(plugins.BoostPlugin)
+    parser.remove_plugin_class(plugins.RangePlugin)
+    return parser
+
+
+def looks_malformed(text: str) -> bool:
+    """Syntax a user most likely did not mean: unbalanced quotes or brackets, an
+    operator with nothing to combine, a wildcard without letters."""
+    if text.count('"') % 2 or text.count("(") != text.count(")"):
+        return True
+    words = text.split()
+    if words and (words[0] in OPERATOR_WORDS - {"NOT", "NIET"} or words[-1] in OPERATOR_WORDS):
+        return True
+    if any(re.fullmatch(r"[-+*?]+", word) for word in words):
+        return True
+    return any(word.startswith(("*", "?")) for word in words)
+
+
+def plain_words(text: str) -> str:
+    """The words of a query with every bit of syntax removed."""
+    cleaned = SYNTAX_CHARS.sub(" ", text)
+    return " ".join(w for w in cleaned.split() if w not in OPERATOR_WORDS)
+
+
+def _fields_of(q: wq.Query) -> set[str]:
+    return {name for name, _text in q.iter_all_terms()} | {
+        sub.field() for sub in q.leaves() if hasattr(sub, "field") and sub.field()
+    }
+
+
+def parse_query(parser: MultifieldParser, text: str) -> ParsedQuery:
+    text = " ".join(text.split())
+    if not text or text == "*":
+        return ParsedQuery(wq.Every(), None if not text else NOTICE_PLAIN_WORDS)
+    notice = None
+    if looks_malformed(text):
+        text, notice = plain_words(text), NOTICE_PLAIN_WORDS
+    try:
+        q = parser.parse(text)
+        if not _fields_of(q) <= QUERYABLE_FIELDS:
+            raise ValueError("unknown field")
+    except Exception:
+        q, notice = parser.parse(plain_words(text)), NOTICE_PLAIN_WORDS
+    if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
+        return ParsedQuery(wq.NullQuery, notice)
+    return ParsedQuery(q, notice)

@@ -1,0 +1,45 @@
+"""The one index schema. Bump SCHEMA_VERSION whenever fields or analysis change in a
+way that needs a rebuild; the indexer then rebuilds by itself."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.engine.analyzer import WhooshDutchAnalyzer
+
+SCHEMA_VERSION = 1
+TITLE_BOOST = 3.0
+
+# Facet field -> multi-valued? Multi-valued fields are comma-separated keywords.
+FACET_MULTI: dict[str, bool] = {
+    "type": False,
+    "theme": True,
+    "organisation": True,
+    "year": False,
+    "audience": True,
+    "format": False,
+}
+
+
+def build_schema(stemmer: str = DEFAULT_STEMMER) -> Schema:
+    analyzer = WhooshDutchAnalyzer(stemmer)
+    # Unstemmed, folded words: the vocabulary "Bedoelde u" suggestions come from.
+    vocabulary = TEXT(analyzer=WhooshDutchAnalyzer("none"), phrase=False)
+    facets = {
+        name: KEYWORD(commas=True, lowercase=False, scorable=False) if multi else ID()
+        for name, multi in FACET_MULTI.items()
+    }
+    return Schema(
+        id=ID(unique=True, stored=True),
+        path=ID(stored=True, sortable=True),
+        sha256=ID(sortable=True),
+        sidecar_sha256=ID(sortable=True),
+        stat_key=ID(sortable=True),
+        title=TEXT(analyzer=analyzer, phrase=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=analyzer, phrase=True, chars=True),
+        words=vocabulary,
+        date=NUMERIC(int, bits=32, sortable=True),
+        record=STORED(),
+        **facets,
+    )

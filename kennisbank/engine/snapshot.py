@@ -1,0 +1,128 @@
+"""Read access to one published index generation: matching, ranking, facets, offsets.
+
+A snapshot is used by one thread at a time (Whoosh readers seek shared file handles);
+the search service keeps one per thread and per generation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh import scoring, sorting
+
+from kennisbank.engine.query import ParsedQuery, build_parser, parse_query
+from kennisbank.engine.schema import FACET_MULTI
+from kennisbank.engine.store import open_generation
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Facet values per document number, built once per generation.
+
+    Counting facets over a result set is then a walk over its document numbers,
+    independent of how many distinct values a field has.
+    """
+
+    values: dict[str, dict[int, tuple[str, ...]]]
+    live_docs: frozenset[int]
+
+
+class IndexSnapshot:
+    def __init__(self, root: Path, generation: str) -> None:
+        self.generation = generation
+        self._index = open_generation(root, generation)
+        self._searcher = self._index.searcher(weighting=scoring.BM25F())
+        self._parser = build_parser(self._index.schema)
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def doc_count(self) -> int:
+        return self._searcher.doc_count()
+
+    def parse(self, text: str) -> ParsedQuery:
+        return parse_query(self._parser, text)
+
+    def matching(self, q: wq.Query) -> list[int]:
+        """All document numbers that match, unranked (for totals and facets)."""
+        return list(self._searcher.docs_for_query(q))
+
+    def top(
+        self, q: wq.Query, allowed: set[int] | None, limit: int, by_date: bool
+    ) -> list[tuple[int, float]]:
+        """The best `limit` documents among `allowed`, by score or by newest date."""
+        if limit <= 0:
+            return []
+        sortedby = sorting.FieldFacet("date", reverse=True) if by_date else None
+        results = self._searcher.search(q, filter=allowed, limit=limit, sortedby=sortedby)
+        return [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+
+    def record(self, docnum: int) -> dict:
+        return self._searcher.stored_fields(docnum)["record"]
+
+    def docnum_for_id(self, doc_id: str) -> int | None:
+        return self._searcher.document_number(id=doc_id)
+
+    def all_records(self) -> Iterable[dict]:
+        reader = self._searcher.reader()
+        for docnum in reader.all_doc_ids():
+            yield reader.stored_fields(docnum)["record"]
+
+    def facet_table(self) -> FacetTable:
+        reader = self._searcher.reader()
+        live = frozenset(reader.all_doc_ids())
+        values: dict[str, dict[int, tuple[str, ...]]] = {}
+        for name in FACET_MULTI:
+            per_doc: dict[int, list[str]] = {}
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8") if isinstance(term, bytes) else term
+                for docnum in reader.postings(name, term).all_ids():
+                    if docnum in live:
+                        per_doc.setdefault(docnum, []).append(value)
+            values[name] = {d: tuple(v) for d, v in per_doc.items()}
+        return FacetTable(values=values, live_docs=live)
+
+    def query_terms(self, q: wq.Query, fieldname: str) -> set[str]:
+        """The index terms of `fieldname` the query can match (prefixes expanded)."""
+        # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows the
+        # `fieldname` argument, so only the first field's terms come back.
+        reader = self._searcher.reader()
+        terms = set()
+        for leaf in q.leaves():
+            if leaf.field() != fieldname:
+                continue
+            for name, text in leaf.expanded_terms(reader, phrases=True):
+                if (name, text) in reader:
+                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        return terms
+
+    def term_offsets(
+        self, docnum: int, fieldname: str, terms: Iterable[str]
+    ) -> list[tuple[int, int]]:
+        """Character spans of the given terms in one document, from the postings (the
+        text itself is not re-analysed, so a 500-page report costs no more)."""
+        spans: list[tuple[int, int]] = []
+        for term in terms:
+            try:
+                matcher = self._searcher.postings(fieldname, term)
+            except Exception:
+                continue
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                spans.extend((start, end) for _pos, start, end in matcher.value_as("characters"))
+        return sorted(spans)
+
+    def lexicon_words(self, fieldname: str) -> Iterable[str]:
+        for term in self._searcher.reader().lexicon(fieldname):
+            yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+    def has_word(self, fieldname: str, word: str) -> bool:
+        return self._searcher.reader().doc_frequency(fieldname, word) > 0
+
+    def corrections(self, fieldname: str, word: str, limit: int = 3) -> list[str]:
+        """Close words from the field's vocabulary, most frequent first."""
+        corrector = self._searcher.corrector(fieldname)
+        return list(corrector.suggest(word, limit=limit, maxdist=2, prefix=1))

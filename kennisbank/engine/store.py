@@ -1,0 +1,284 @@
+"""Index storage: generations on disk, the single-writer lock, and the write session.
+
+Layout of an index directory:
+    CURRENT            name of the generation readers use (replaced atomically)
+    gen-000007/        a complete Whoosh index + generation.json
+    indexer.lock       held (flock) by the running indexer, holds its pid
+    last-run.json      report of the last indexer run
+
+Every run that changes something writes a *new* generation (hard-linked from the
+current one, since Whoosh never rewrites a file in place), commits, and only then
+points CURRENT at it. Readers therefore never see a half-written index, and a crash
+leaves the previous generation untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import writing
+
+from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.engine.schema import FACET_MULTI, SCHEMA_VERSION, build_schema
+from kennisbank.records import DocumentRecord, document_id
+
+CURRENT_FILE = "CURRENT"
+LOCK_FILE = "indexer.lock"
+GENERATION_PREFIX = "gen-"
+GENERATION_META = "generation.json"
+
+
+class IndexBusyError(RuntimeError):
+    """Another indexer holds the lock; the message is Dutch and names its process."""
+
+
+class IndexMissingError(RuntimeError):
+    """No complete index exists yet at the given path."""
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """What the index knows about one file, to decide whether to re-read it."""
+
+    doc_id: str
+    sha256: str
+    sidecar_sha256: str
+    stat_key: str
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temp file + fsync + rename, so readers see old or new, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def current_generation(root: Path) -> str | None:
+    """Name of the generation readers should use, or None when there is none yet."""
+    try:
+        name = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name if (root / name / GENERATION_META).is_file() else None
+
+
+def generation_meta(root: Path, generation: str) -> dict:
+    return json.loads((root / generation / GENERATION_META).read_text(encoding="utf-8"))
+
+
+def open_generation(root: Path, generation: str) -> whoosh_index.Index:
+    return whoosh_index.open_dir(str(root / generation))
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path) -> Iterator[None]:
+    """Hold the one-writer lock. flock is released by the OS when a process dies, so a
+    lock left by a killed indexer never blocks the next run."""
+    root.mkdir(parents=True, exist_ok=True)
+    lock_path = root / LOCK_FILE
+    handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            pid = handle.read().strip() or "onbekend"
+            raise IndexBusyError(
+                f"Er draait al een indexering op {root} (proces {pid}). "
+                "Wacht tot die klaar is en probeer het daarna opnieuw."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _next_generation_name(root: Path) -> str:
+    numbers = [
+        int(p.name[len(GENERATION_PREFIX):])
+        for p in root.glob(f"{GENERATION_PREFIX}*")
+        if p.name[len(GENERATION_PREFIX):].isdigit()
+    ]
+    return f"{GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}"
+
+
+def _link_copy(source: Path, target: Path) -> None:
+    target.mkdir()
+    for item in source.iterdir():
+        if item.is_file() and not item.name.endswith(".lock"):
+            try:
+                os.link(item, target / item.name)
+            except OSError:
+                shutil.copy2(item, target / item.name)
+
+
+def _record_fields(record: DocumentRecord) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "id": record.id,
+        "path": record.path,
+        "sha256": record.sha256,
+        "sidecar_sha256": record.sidecar_sha256,
+        "stat_key": record.stat_key,
+        "title": record.title,
+        "body": record.text,
+        "words": f"{record.title}\n{record.text}",
+        "date": _date_number(record.date, record.year),
+        "record": asdict(record),
+    }
+    for name, values in record.facet_values().items():
+        clean = [v.replace(",", " ").strip() for v in values if v.strip()]
+        if clean:
+            fields[name] = ",".join(clean) if FACET_MULTI[name] else clean[0]
+    return fields
+
+
+def _date_number(date: str, year: int | None) -> int:
+    """yyyymmdd as an int for sorting; 0 when unknown (sorts last when newest first)."""
+    digits = "".join(ch for ch in date if ch.isdigit())[:8]
+    if len(digits) == 8:
+        return int(digits)
+    if year:
+        return year * 10000
+    return 0
+
+
+class IndexWriteSession:
+    """One indexer run's changes, applied to a fresh generation and published at the end.
+
+    Use as a context manager: leaving the block normally commits and publishes;
+    an exception discards the new generation and leaves readers where they were.
+    """
+
+    def __init__(self, root: Path, stemmer: str = DEFAULT_STEMMER, full: bool = False) -> None:
+        self.root = root
+        self.stemmer = stemmer
+        self.full = full
+        self.previous = current_generation(root)
+        self.generation = _next_generation_name(root)
+        self.path = root / self.generation
+        self._writer: writing.IndexWriter | None = None
+        self.changed = False
+
+    def needs_full_rebuild(self) -> bool:
+        if self.full or self.previous is None:
+            return True
+        meta = generation_meta(self.root, self.previous)
+        return meta.get("schema_version") != SCHEMA_VERSION or meta.get("stemmer") != self.stemmer
+
+    def __enter__(self) -> IndexWriteSession:
+        self.rebuild = self.needs_full_rebuild()
+        if self.rebuild:
+            self.path.mkdir()
+            ix = whoosh_index.create_in(str(self.path), build_schema(self.stemmer))
+        else:
+            _link_copy(self.root / self.previous, self.path)
+            ix = whoosh_index.open_dir(str(self.path))
+        self._writer = ix.writer(limitmb=256)
+        return self
+
+    def manifest(self) -> dict[str, ManifestEntry]:
+        """What the previous generation holds, per path (also on a rebuild, so the
+        run can tell new files from known ones)."""
+        if self.previous is None:
+            return {}
+        return read_manifest(open_generation(self.root, self.previous))
+
+    def keep_previous(self, path: str) -> bool:
+        """Keep the last indexed version of a file that failed this time. An
+        incremental generation still holds it; a rebuild copies it over."""
+        if self.previous is None:
+            return False
+        with open_generation(self.root, self.previous).searcher() as searcher:
+            docnum = searcher.document_number(id=document_id(path))
+            if docnum is None:
+                return False
+            record = searcher.stored_fields(docnum)["record"]
+        if self.rebuild:
+            self.upsert(DocumentRecord(**record))
+        return True
+
+    def upsert(self, record: DocumentRecord) -> None:
+        self._writer.update_document(**_record_fields(record))
+        self.changed = True
+
+    def delete(self, doc_id: str) -> None:
+        self._writer.delete_by_term("id", doc_id)
+        self.changed = True
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None or not (self.changed or self.rebuild):
+            self._writer.cancel()
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        mergetype = writing.CLEAR if self.rebuild else writing.MERGE_SMALL
+        self._writer.commit(mergetype=mergetype)
+        self._publish()
+
+    def _publish(self) -> None:
+        meta = {"schema_version": SCHEMA_VERSION, "stemmer": self.stemmer}
+        for item in self.path.iterdir():
+            with open(item, "rb") as handle:
+                os.fsync(handle.fileno())
+        atomic_write_text(self.path / GENERATION_META, json.dumps(meta))
+        atomic_write_text(self.root / CURRENT_FILE, self.generation + "\n")
+        remove_old_generations(self.root, keep={self.generation, self.previous})
+
+
+def remove_old_generations(root: Path, keep: set[str | None]) -> None:
+    """Delete generations readers can no longer be switched to. The previous one is
+    kept: a reader may still be answering a request from it."""
+    for path in root.glob(f"{GENERATION_PREFIX}*"):
+        if path.name not in keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def read_manifest(ix: whoosh_index.Index) -> dict[str, ManifestEntry]:
+    """path -> ManifestEntry from the index's own columns (no stored text is read)."""
+    with ix.reader() as reader:
+        columns = {
+            name: reader.column_reader(name)
+            for name in ("path", "sha256", "sidecar_sha256", "stat_key")
+        }
+        entries = {}
+        for docnum in reader.all_doc_ids():
+            path = columns["path"][docnum]
+            entries[path] = ManifestEntry(
+                doc_id=document_id(path),
+                sha256=columns["sha256"][docnum],
+                sidecar_sha256=columns["sidecar_sha256"][docnum],
+                stat_key=columns["stat_key"][docnum],
+            )
+    return entries
+
+
+
+
+def document_count(root: Path) -> int:
+    generation = current_generation(root)
+    if generation is None:
+        return 0
+    with open_generation(root, generation).searcher() as searcher:
+        return searcher.doc_count()

@@ -1,0 +1,87 @@
+"""The document record: what the indexer hands to the index, and what a reader gets back.
+
+Plain data, engine-independent, picklable (records cross process boundaries).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+# Facet fields: API name -> Dutch label. Order is the order of the sidebar.
+FACET_FIELDS: dict[str, str] = {
+    "type": "Documentsoort",
+    "theme": "Thema",
+    "organisation": "Organisatie",
+    "year": "Jaar",
+    "audience": "Doelgroep",
+    "format": "Bestandsformaat",
+}
+
+# Dutch aliases a user may type in `--filter` or a query (`soort:handreiking`).
+FACET_ALIASES: dict[str, str] = {
+    "soort": "type",
+    "documentsoort": "type",
+    "thema": "theme",
+    "themes": "theme",
+    "organisatie": "organisation",
+    "jaar": "year",
+    "doelgroep": "audience",
+    "formaat": "format",
+}
+
+
+def facet_field_name(name: str) -> str | None:
+    """The canonical facet field for a name or alias, or None if it is not a facet."""
+    name = name.strip().lower()
+    if name in FACET_FIELDS:
+        return name
+    return FACET_ALIASES.get(name)
+
+
+def document_id(path: str) -> str:
+    """Stable id from the corpus-relative path: the same file keeps its URL across runs."""
+    return hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One file as indexed. `text` is exactly what was analysed, so match offsets
+    point into it; for PDFs `page_starts[i]` is where page i+1 begins in `text`."""
+
+    id: str
+    path: str
+    title: str
+    text: str
+    format: str
+    size: int
+    sha256: str
+    mtime_ns: int = 0
+    stat_key: str = ""
+    sidecar_sha256: str = ""
+    page_starts: tuple[int, ...] = ()
+    description: str = ""
+    author: str = ""
+    date: str = ""  # ISO date, may be only a year ("2021")
+    year: int | None = None
+    doctype: str = ""
+    themes: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+    source_url: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def page_count(self) -> int:
+        return len(self.page_starts)
+
+    def facet_values(self) -> dict[str, tuple[str, ...]]:
+        """The record's values per facet field, as strings (years too)."""
+        return {
+            "type": (self.doctype,) if self.doctype else (),
+            "theme": self.themes,
+            "organisation": self.organisations,
+            "year": (str(self.year),) if self.year else (),
+            "audience": self.audiences,
+            "format": (self.format,) if self.format else (),
+        }

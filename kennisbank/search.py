@@ -1,0 +1,250 @@
+"""The search service: the one entry point the CLI and the web app use.
+
+Facets are computed here as plain data (one structure for HTML and JSON): several
+values within a facet combine with OR, different facets with AND, and each facet's
+counts ignore that facet's own selection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kennisbank.analysis import fold
+from kennisbank.engine.snapshot import FacetTable, IndexSnapshot
+from kennisbank.engine.store import IndexMissingError, current_generation
+from kennisbank.records import FACET_FIELDS
+from kennisbank.snippets import pages_for, render_snippet
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"  # "relevance" | "date"
+    page: int = 1
+    page_size: int = 10
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    path: str
+    type: str
+    year: int | None
+    score: float
+    snippet: str
+    pages: list[int]
+    format: str
+    organisations: tuple[str, ...]
+    date: str
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    notice: str | None = None
+    generation: str = ""
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.request.page_size))
+
+    def to_json(self) -> dict:
+        """The `kennisbank search --json` / `/api/search` contract."""
+        return {
+            "total": self.total,
+            "hits": [
+                {"id": h.id, "title": h.title, "path": h.path, "type": h.type,
+                 "year": h.year, "score": round(h.score, 4), "snippet": h.snippet,
+                 "pages": h.pages}
+                for h in self.hits
+            ],
+            "facets": {
+                name: {v.value: v.count for v in values} for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+            "notice": self.notice,
+            "page": self.request.page,
+            "page_size": self.request.page_size,
+            "page_count": self.page_count,
+        }
+
+
+class SearchService:
+    """Answers searches from the newest published generation; a new generation is
+    picked up on the next call, without a restart."""
+
+    def __init__(self, index_root: Path) -> None:
+        self.index_root = Path(index_root)
+        self._local = threading.local()
+        self._facet_tables: dict[str, FacetTable] = {}
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> IndexSnapshot:
+        generation = current_generation(self.index_root)
+        if generation is None:
+            raise IndexMissingError(
+                f"Er is nog geen index in {self.index_root}. Maak die eerst met: kennisbank index"
+            )
+        snap: IndexSnapshot | None = getattr(self._local, "snapshot", None)
+        if snap is None or snap.generation != generation:
+            if snap is not None:
+                snap.close()
+            snap = IndexSnapshot(self.index_root, generation)
+            self._local.snapshot = snap
+        return snap
+
+    def _facet_table(self, snap: IndexSnapshot) -> FacetTable:
+        with self._lock:
+            table = self._facet_tables.get(snap.generation)
+            if table is None:
+                table = snap.facet_table()
+                self._facet_tables = {snap.generation: table}
+            return table
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        snap = self.snapshot()
+        parsed = snap.parse(request.query)
+        table = self._facet_table(snap)
+        base = table.live_docs if parsed.is_everything else snap.matching(parsed.query)
+        selected = _normalise_filters(request.filters, table)
+        allowed, facets = _filter_and_count(base, table, selected, request)
+        by_date = request.sort == "date" or parsed.is_everything
+        filtered = len(allowed) != len(base) or not isinstance(base, frozenset)
+        end = request.page * request.page_size
+        top = snap.top(parsed.query, set(allowed) if filtered else None, end, by_date)
+        page = top[end - request.page_size:end]
+        terms = snap.query_terms(parsed.query, "body")
+        hits = [_make_hit(snap, docnum, score, terms) for docnum, score in page]
+        suggestion = None
+        if not allowed and not parsed.is_everything:
+            suggestion = self._suggest(snap, request.query)
+        return SearchResponse(request, len(allowed), hits, facets, suggestion, parsed.notice,
+                              snap.generation)
+
+    def _suggest(self, snap: IndexSnapshot, text: str) -> str | None:
+        """A corrected query, offered only when it finds something."""
+        words = text.split()
+        corrected, changed = [], False
+        for word in words:
+            folded = fold(word)
+            if not folded.isalpha() or snap.has_word("words", folded):
+                corrected.append(word)
+                continue
+            options = snap.corrections("words", folded)
+            corrected.append(options[0] if options else word)
+            changed = changed or bool(options)
+        if not changed:
+            return None
+        candidate = " ".join(corrected)
+        parsed = snap.parse(candidate)
+        return candidate if snap.matching(parsed.query) else None
+
+    def document(self, doc_id: str) -> dict | None:
+        snap = self.snapshot()
+        docnum = snap.docnum_for_id(doc_id)
+        return None if docnum is None else snap.record(docnum)
+
+    def stats(self) -> dict:
+        snap = self.snapshot()
+        table = self._facet_table(snap)
+        counts = {
+            name: dict(Counter(v for values in table.values[name].values() for v in values))
+            for name in ("type", "format")
+        }
+        return {"documents": snap.doc_count(), "generation": snap.generation, **counts}
+
+
+def _normalise_filters(
+    filters: Mapping[str, tuple[str, ...]], table: FacetTable
+) -> dict[str, set[str]]:
+    """Match requested values case- and diacritic-insensitively to the indexed ones."""
+    selected: dict[str, set[str]] = {}
+    for name, values in filters.items():
+        if name not in FACET_FIELDS or not values:
+            continue
+        known = {fold(v): v for doc_values in table.values[name].values() for v in doc_values}
+        selected[name] = {known.get(fold(v), v) for v in values}
+    return selected
+
+
+def _passes(doc_values: tuple[str, ...], name: str, wanted: set[str] | None,
+            request: SearchRequest) -> bool:
+    if name == "year" and (request.year_from or request.year_to):
+        years = [int(v) for v in doc_values if v.isdigit()]
+        low, high = request.year_from or 0, request.year_to or 9999
+        if not any(low <= y <= high for y in years):
+            return False
+    return wanted is None or bool(wanted.intersection(doc_values))
+
+
+def _filter_and_count(base, table: FacetTable, selected: dict[str, set[str]],
+                      request: SearchRequest) -> tuple[list[int], dict[str, list[FacetValue]]]:
+    """One pass over the matches: which pass all filters, and facet counts where each
+    facet ignores its own selection."""
+    counters = {name: Counter() for name in FACET_FIELDS}
+    active = set(selected) | ({"year"} if request.year_from or request.year_to else set())
+    allowed: list[int] = []
+    for docnum in base:
+        values = {name: table.values[name].get(docnum, ()) for name in FACET_FIELDS}
+        failing = [n for n in active if not _passes(values[n], n, selected.get(n), request)]
+        if not failing:
+            allowed.append(docnum)
+            for name in FACET_FIELDS:
+                counters[name].update(values[name])
+        elif len(failing) == 1:
+            counters[failing[0]].update(values[failing[0]])
+    facets = {
+        name: _facet_values(counters[name], selected.get(name, set()), name)
+        for name in FACET_FIELDS
+    }
+    return allowed, facets
+
+
+def _facet_values(counter: Counter, selected: set[str], name: str) -> list[FacetValue]:
+    if name == "year":
+        ordered = sorted(counter, key=lambda v: v, reverse=True)
+    else:
+        ordered = sorted(counter, key=lambda v: (-counter[v], fold(v)))
+    values = [FacetValue(v, counter[v], v in selected) for v in ordered]
+    values.extend(FacetValue(v, 0, True) for v in sorted(selected - set(counter)))
+    return values
+
+
+def _make_hit(snap: IndexSnapshot, docnum: int, score: float, terms: set[str]) -> Hit:
+    record = snap.record(docnum)
+    spans = snap.term_offsets(docnum, "body", terms) if terms else []
+    snippet_source = record["text"] or record.get("description", "")
+    return Hit(
+        id=record["id"],
+        title=record["title"],
+        path=record["path"],
+        type=record["doctype"],
+        year=record["year"],
+        score=score,
+        snippet=render_snippet(snippet_source, spans),
+        pages=pages_for(spans, record["page_starts"]),
+        format=record["format"],
+        organisations=tuple(record["organisations"]),
+        date=record["date"],
+    )

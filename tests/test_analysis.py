@@ -1,0 +1,109 @@
+"""The Dutch analyzer, pinned with real sentences from the programme's pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from kennisbank.analysis import DutchAnalyzer, fold, singularize, tokenize
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> DutchAnalyzer:
+    return DutchAnalyzer()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Geïntegreerd", "geintegreerd"),
+        ("één", "een"),
+        ("èn", "en"),
+        ("CARRIÈREMOGELIJKHEDEN", "carrieremogelijkheden"),
+        ("ĳsbaan", "ijsbaan"),
+    ],
+)
+def test_fold_removes_case_and_diacritics(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "document_word"),
+    [
+        ("handreikingen", "handreiking"),
+        ("kindcentrum", "kindcentra"),
+        ("IKC's", "IKC"),
+        ("IKC’s", "ikc"),
+        ("geintegreerd", "geïntegreerd"),
+        ("ouders", "ouder"),
+        ("gemeenten", "gemeente"),
+        ("criteria", "criterium"),
+        ("gezondheidscentra", "gezondheidscentrum"),
+    ],
+)
+def test_query_and_document_forms_meet(analyzer: DutchAnalyzer, query: str,
+                                       document_word: str) -> None:
+    assert analyzer.terms(query, mode="query") == analyzer.terms(document_word)
+
+
+def test_sentence_keeps_numbers_and_drops_stopwords(analyzer: DutchAnalyzer) -> None:
+    terms = analyzer.terms("Een ontwikkelomgeving voor kinderen van 0-12 jaar")
+    assert "0" in terms and "12" in terms
+    assert "een" not in terms and "voor" not in terms and "van" not in terms
+    assert analyzer.stem("kinderen") in terms
+
+
+def test_positions_count_only_kept_words(analyzer: DutchAnalyzer) -> None:
+    tokens = list(analyzer("betrokkenheid van ouders"))
+    assert [t.position for t in tokens] == [0, 1]
+
+
+def test_hyphenated_word_indexes_parts_and_joined_form(analyzer: DutchAnalyzer) -> None:
+    tokens = list(analyzer("een btw-handreiking"))
+    texts = [t.text for t in tokens]
+    assert texts[0] == "btw"
+    assert analyzer.stem("btwhandreiking") in texts
+    assert analyzer.stem("handreiking") in texts
+    joined = next(t for t in tokens if t.text == analyzer.stem("btwhandreiking"))
+    assert joined.position == tokens[0].position
+
+
+def test_query_mode_leaves_out_joined_forms(analyzer: DutchAnalyzer) -> None:
+    assert analyzer.terms("btw-handreiking", mode="query") == ["btw", analyzer.stem("handreiking")]
+
+
+def test_elided_compound_keeps_first_part(analyzer: DutchAnalyzer) -> None:
+    tokens = list(tokenize("rol- en ontwikkelmodel"))
+    assert [t.text for t in tokens] == ["rol", "en", "ontwikkelmodel"]
+
+
+def test_offsets_point_into_the_original_text(analyzer: DutchAnalyzer) -> None:
+    text = "De IKC’s in Nederland"
+    spans = [(t.start, t.end) for t in analyzer(text)]
+    assert [text[a:b] for a, b in spans] == ["IKC’s", "Nederland"]
+
+
+def test_singularize_only_touches_listed_endings(analyzer: DutchAnalyzer) -> None:
+    endings = analyzer.plural_endings
+    assert singularize("kindcentra", endings) == "kindcentrum"
+    assert singularize("musea", endings) == "museum"
+    assert singularize("extra", endings) == "extra"
+
+
+def test_unknown_stemmer_is_named() -> None:
+    with pytest.raises(ValueError, match="latin"):
+        DutchAnalyzer(stemmer="latin")
+
+
+def test_irregular_eren_plural_meets_singular(analyzer: DutchAnalyzer) -> None:
+    assert analyzer.terms("kinderen") == analyzer.terms("kind")
+    assert analyzer.terms("pleegkinderen") == analyzer.terms("pleegkind")
+
+
+def test_fast_stemmer_matches_the_nltk_reference() -> None:
+    """We stem with PyStemmer's C code; NLTK's pure-Python Porter stemmer is the reference."""
+    from kennisbank.analysis import stemmer_for
+
+    fast, reference = stemmer_for("dutch_porter"), stemmer_for("nltk_dutch")
+    words = ["kindcentra", "handreikingen", "ouderbetrokkenheid", "gemeenten", "samenwerking",
+             "professionals", "organisaties", "gezinnen", "opvoeding", "wethouders"]
+    assert [fast(w) for w in words] == [reference(w) for w in words]

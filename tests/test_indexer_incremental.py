@@ -1,0 +1,92 @@
+"""Incremental indexing: only what changed is read again, and the summary says so."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kennisbank.search import SearchRequest, SearchService
+from tests.conftest import build_index
+
+
+def _touch_later(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+def test_first_run_adds_everything(corpus_copy: Path, tmp_path: Path) -> None:
+    report = build_index(corpus_copy, tmp_path / "index")
+    assert report.counts() == {"added": 5, "updated": 0, "unchanged": 0, "removed": 0,
+                               "failed": 0, "skipped": 0}
+    assert report.documents == 5
+
+
+def test_change_delete_add_are_counted(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build_index(corpus_copy, index)
+    changed = corpus_copy / "kopgroepen.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nNieuw: het zonnebloemoverleg.\n",
+                       encoding="utf-8")
+    (corpus_copy / "pact-resultaten.txt").unlink()
+    (corpus_copy / "nieuw").mkdir()
+    note = "# Notitie huisvesting\n\nOver schoolgebouwen."
+    (corpus_copy / "nieuw" / "notitie.md").write_text(note, encoding="utf-8")
+
+    report = build_index(corpus_copy, index)
+
+    assert report.counts() == {"added": 1, "updated": 1, "unchanged": 3, "removed": 1,
+                               "failed": 0, "skipped": 0}
+    assert report.added == ["nieuw/notitie.md"]
+    service = SearchService(index)
+    assert service.search(SearchRequest(query="zonnebloemoverleg")).total == 1
+    assert service.search(SearchRequest(query="schoolgebouwen")).total == 1
+    assert service.search(SearchRequest(query="Pettelaaroverleg")).total == 1
+    assert service.stats()["documents"] == 5
+
+
+def test_touched_but_unchanged_file_is_not_reindexed(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build_index(corpus_copy, index)
+    _touch_later(corpus_copy / "kopgroepen.txt")
+    report = build_index(corpus_copy, index)
+    assert report.counts()["unchanged"] == 5
+    assert report.counts()["updated"] == 0
+
+
+def test_sidecar_change_updates_metadata(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build_index(corpus_copy, index)
+    sidecar = corpus_copy / "kopgroepen.txt.meta.toml"
+    sidecar.write_text('titel = "Kopgroepen"\nsoort = "notitie"\njaar = 2014\n', encoding="utf-8")
+    report = build_index(corpus_copy, index)
+    assert report.updated == ["kopgroepen.txt"]
+    response = SearchService(index).search(SearchRequest(filters={"type": ("notitie",)}))
+    assert [(h.title, h.year) for h in response.hits] == [("Kopgroepen", 2014)]
+
+
+def test_nothing_changed_publishes_no_new_generation(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first = build_index(corpus_copy, index)
+    second = build_index(corpus_copy, index)
+    assert second.generation == first.generation
+    assert second.counts()["unchanged"] == 5
+
+
+def test_full_rebuild_reads_everything_again(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first = build_index(corpus_copy, index)
+    report = build_index(corpus_copy, index, full=True)
+    assert report.counts()["updated"] == 5
+    assert report.generation != first.generation
+    assert SearchService(index).stats()["documents"] == 5
+
+
+def test_reader_keeps_answering_from_its_generation(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build_index(corpus_copy, index)
+    service = SearchService(index)
+    assert service.search(SearchRequest(query="zonnebloemoverleg")).total == 0
+    (corpus_copy / "extra.txt").write_text("Het zonnebloemoverleg.", encoding="utf-8")
+    build_index(corpus_copy, index)
+    # The same service object sees the new generation without a restart.
+    assert service.search(SearchRequest(query="zonnebloemoverleg")).total == 1

@@ -1,0 +1,118 @@
+"""Searching the bundled programme pages in Dutch, through the search service."""
+
+from __future__ import annotations
+
+import pytest
+
+from kennisbank.search import SearchRequest, SearchService
+
+ALL_PAGES = {
+    "kopgroepen.txt",
+    "pact-resultaten.txt",
+    "pact-voor-kindcentra.txt",
+    "rol-en-ontwikkelmodel-kindcentra.txt",
+    "werkwijze-kinderopvangfonds.txt",
+}
+
+
+def paths(service: SearchService, query: str, **options: object) -> set[str]:
+    response = service.search(SearchRequest(query=query, page_size=50, **options))
+    assert response.total == len(response.hits)
+    return {hit.path for hit in response.hits}
+
+
+def test_kindcentrum_finds_all_five_pages(corpus_service: SearchService) -> None:
+    assert paths(corpus_service, "kindcentrum") == ALL_PAGES
+
+
+def test_plural_query_finds_singular_text(corpus_service: SearchService) -> None:
+    # Only one page speaks of a "handreiking"/"handreikingen"; the btw-handreiking counts too.
+    found = paths(corpus_service, "handreikingen")
+    assert found == {"rol-en-ontwikkelmodel-kindcentra.txt", "pact-resultaten.txt"}
+
+
+def test_diacritics_do_not_matter(corpus_service: SearchService) -> None:
+    assert paths(corpus_service, "geintegreerd") == {"kopgroepen.txt"}
+    assert paths(corpus_service, "geïntegreerd") == {"kopgroepen.txt"}
+
+
+def test_phrase_query_needs_the_words_together(corpus_service: SearchService) -> None:
+    assert paths(corpus_service, '"rol- en ontwikkelmodel"') == {
+        "rol-en-ontwikkelmodel-kindcentra.txt"}
+    assert paths(corpus_service, '"kinderopvang onderwijs jeugdhulp"') <= ALL_PAGES
+    assert paths(corpus_service, '"ontwikkelmodel rol"') == set()
+
+
+def test_facet_filter_narrows_and_counts(corpus_service: SearchService) -> None:
+    response = corpus_service.search(
+        SearchRequest(query="kindcentra", filters={"year": ("2021",)}))
+    assert {hit.path for hit in response.hits} == {"rol-en-ontwikkelmodel-kindcentra.txt"}
+    # The year facet ignores its own selection, so other years stay visible with counts.
+    years = {v.value: v.count for v in response.facets["year"]}
+    assert years == {"2023": 1, "2021": 1, "2018": 1}
+    assert [v.value for v in response.facets["year"] if v.selected] == ["2021"]
+
+
+def test_filters_combine_or_within_and_across_facets(corpus_service: SearchService) -> None:
+    either_year = {"year": ("2018", "2023")}
+    assert len(paths(corpus_service, "", filters=either_year)) == 2
+    with_theme = {**either_year, "theme": ("kwaliteit",)}
+    assert paths(corpus_service, "", filters=with_theme) == {"werkwijze-kinderopvangfonds.txt"}
+
+
+def test_filter_values_match_case_insensitively(corpus_service: SearchService) -> None:
+    found = paths(corpus_service, "", filters={"organisation": ("kindcentra 2020",)})
+    assert found == {"kopgroepen.txt", "pact-resultaten.txt"}
+
+
+def test_snippet_highlights_stemmed_matches(corpus_service: SearchService) -> None:
+    response = corpus_service.search(SearchRequest(query="geintegreerd"))
+    assert "<mark>geïntegreerd</mark>" in response.hits[0].snippet
+
+
+def test_snippet_escapes_document_text(corpus_service: SearchService) -> None:
+    response = corpus_service.search(SearchRequest(query="ouderbetrokkenheid"))
+    for hit in response.hits:
+        stripped = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in stripped
+
+
+def test_empty_query_lists_everything_newest_first(corpus_service: SearchService) -> None:
+    response = corpus_service.search(SearchRequest(query=""))
+    assert response.total == 5
+    years = [hit.year for hit in response.hits if hit.year]
+    assert years == sorted(years, reverse=True)
+
+
+def test_misspelling_gets_a_suggestion_that_finds_something(
+        corpus_service: SearchService) -> None:
+    response = corpus_service.search(SearchRequest(query="kindcentrm"))
+    assert response.total == 0
+    assert response.suggestion == "kindcentrum"
+
+
+MALFORMED = ['"ouders', "(kindcentra", "AND", "*", "-", "OF OF", "kindcentra AND"]
+
+
+@pytest.mark.parametrize("query", MALFORMED)
+def test_malformed_queries_are_read_as_words(corpus_service: SearchService, query: str) -> None:
+    response = corpus_service.search(SearchRequest(query=query))
+    assert response.notice
+    assert response.total >= 0
+
+
+def test_boolean_and_exclusion(corpus_service: SearchService) -> None:
+    both = paths(corpus_service, "wethouders EN pettelaaroverleg")
+    assert both == {"kopgroepen.txt"}
+    without = paths(corpus_service, "kindcentra -pettelaaroverleg")
+    assert "kopgroepen.txt" not in without and without
+    either = paths(corpus_service, "pettelaaroverleg OF alert4you")
+    assert either == {"kopgroepen.txt", "werkwijze-kinderopvangfonds.txt"}
+
+
+def test_title_field_query(corpus_service: SearchService) -> None:
+    assert paths(corpus_service, "titel:kopgroepen") == {"kopgroepen.txt"}
+
+
+def test_unknown_field_is_searched_as_text(corpus_service: SearchService) -> None:
+    assert paths(corpus_service, "wethouders:pettelaaroverleg") == {"kopgroepen.txt"}
