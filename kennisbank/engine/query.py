@@ -52,7 +52,9 @@ def build_parser(schema) -> MultifieldParser:
             Require=None,
         )
     )
-    parser.add_plugin(plugins.PlusMinusPlugin())
+    # `-word` excludes, but only at the start of a word: `btw-regel` is one word.
+    parser.add_plugin(plugins.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)",
+                                              minusexpr=r"(?<![^\s(])-(?=\S)"))
     parser.add_plugin(plugins.FieldAliasPlugin(FIELD_ALIASES))
     parser.remove_plugin_class(plugins.BoostPlugin)
     parser.remove_plugin_class(plugins.RangePlugin)

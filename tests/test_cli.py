@@ -1,0 +1,88 @@
+"""The `kennisbank` command as staff and scripts use it: real processes, real index."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import CORPUS
+
+KENNISBANK = [sys.executable, "-m", "kennisbank.cli"]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*KENNISBANK, *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})}, check=False)
+
+
+def test_index_then_search_json_contract(tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    indexed = run_cli("--index", index, "index", str(CORPUS))
+    assert indexed.returncode == 0, indexed.stderr
+    assert "5 nieuw" in indexed.stdout
+    assert "added 5 / updated 0 / unchanged 0 / removed 0 / failed 0" in indexed.stdout
+
+    found = run_cli("--index", index, "search", "kindcentrum", "--json", "--limit", "3")
+    payload = json.loads(found.stdout)
+    assert payload["total"] == 5
+    assert len(payload["hits"]) == 3
+    assert set(payload["hits"][0]) >= {"id", "title", "path", "type", "year", "score",
+                                       "snippet", "pages"}
+    assert set(payload["facets"]) == {"type", "theme", "organisation", "year", "audience",
+                                      "format"}
+    assert payload["facets"]["format"] == {"txt": 5}
+    assert payload["suggestion"] is None
+
+
+def test_environment_chooses_corpus_and_index(tmp_path: Path) -> None:
+    env = {"KENNISBANK_CORPUS": str(CORPUS), "KENNISBANK_INDEX": str(tmp_path / "idx")}
+    assert run_cli("index", env=env).returncode == 0
+    found = run_cli("search", "pettelaaroverleg", "--filter", "soort=webpagina", env=env)
+    assert found.returncode == 0
+    assert found.stdout.startswith("1 resultaat voor “pettelaaroverleg”")
+    assert "kopgroepen.txt" in found.stdout
+
+
+def test_status_shows_counts_and_last_run(tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    run_cli("--index", index, "index", str(CORPUS))
+    status = run_cli("--index", index, "status")
+    assert status.returncode == 0
+    assert "5 documenten" in status.stdout
+    assert "webpagina: 5" in status.stdout
+    assert "Laatste indexering" in status.stdout
+    as_json = json.loads(run_cli("--index", index, "status", "--json").stdout)
+    assert as_json["documents"] == 5
+    assert as_json["last_run"]["counts"]["added"] == 5
+
+
+def test_second_indexer_is_refused_with_the_running_pid(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    index.mkdir()
+    with open(index / "indexer.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.write("4242")
+        lock.flush()
+        refused = run_cli("--index", str(index), "index", str(CORPUS))
+    assert refused.returncode != 0
+    assert "Er draait al een indexering" in refused.stderr
+    assert "4242" in refused.stderr
+
+
+def test_clear_dutch_errors(tmp_path: Path) -> None:
+    missing_index = run_cli("--index", str(tmp_path / "leeg"), "search", "ouders")
+    assert missing_index.returncode != 0
+    assert "nog geen index" in missing_index.stderr
+    missing_corpus = run_cli("--index", str(tmp_path / "i"), "index", str(tmp_path / "nergens"))
+    assert missing_corpus.returncode != 0
+    assert "bestaat niet" in missing_corpus.stderr
+    bad_filter = run_cli("--index", str(tmp_path / "i"), "search", "x", "--filter", "kleur=rood")
+    assert bad_filter.returncode == 2
+    assert "onbekend filterveld" in bad_filter.stderr
+    bad_env = run_cli("search", "x", env={"KENNISBANK_PORT": "acht"})
+    assert bad_env.returncode == 2
+    assert "KENNISBANK_PORT" in bad_env.stderr
