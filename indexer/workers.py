@@ -29,9 +29,16 @@ class Outcome:
     error: ParseError | None = None
 
 
+def _address_space_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * resource.getpagesize()
+
+
 def _limit_memory(memory_mb: int) -> None:
+    """Allow the worker `memory_mb` on top of what it inherited at fork: an absolute
+    limit would fail every worker once the parent (the index writer) has grown."""
     if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
+        limit = _address_space_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
