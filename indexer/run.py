@@ -16,6 +16,7 @@ from indexer.progress import Progress
 from indexer.report import Failure, RunReport, save_report
 from indexer.walk import SourceFile, walk_corpus
 from indexer.workers import ExtractionPool
+from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.store import (
     IndexWriteSession,
     ManifestEntry,
@@ -37,7 +38,7 @@ class IndexOptions:
     jobs: int = 0
     timeout: float = 60.0
     memory_mb: int = 1024
-    stemmer: str = "dutch"
+    stemmer: str = DEFAULT_STEMMER
 
     @property
     def workers(self) -> int:

@@ -7,6 +7,8 @@ and the file is reported as failed. The parent process is the single index write
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import resource
@@ -42,7 +44,24 @@ def _limit_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _worker_main(conn: Connection, task: Task, memory_mb: int) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this worker when the indexer dies (even by kill -9), so no
+    orphan keeps parsing or holds the indexer's pipes open."""
+    # Not Linux: the closed pipe still ends the worker after its current file.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker_main(conn: Connection, task: Task, memory_mb: int, parent_pid: int,
+                 siblings: list[Connection]) -> None:
+    _die_with_parent(parent_pid)
+    for sibling in siblings:  # inherited by fork; holding them would hide EOF from others
+        sibling.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(memory_mb)
     while True:
@@ -61,10 +80,11 @@ def _worker_main(conn: Connection, task: Task, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, context: Any, task: Task, memory_mb: int) -> None:
+    def __init__(self, context: Any, task: Task, memory_mb: int,
+                 siblings: list[Connection]) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, task, memory_mb),
-                                       daemon=True)
+        args = (child, task, memory_mb, os.getpid(), [*siblings, self.conn])
+        self.process = context.Process(target=_worker_main, args=args, daemon=True)
         self.process.start()
         child.close()
         self.job: Any = None
@@ -80,6 +100,10 @@ class _Worker:
         self.process.join()
         self.conn.close()
 
+    def retire(self, connections: set[Connection]) -> None:
+        connections.discard(self.conn)
+        self.kill()
+
 
 class ExtractionPool:
     """Runs `task(job)` for every job in `workers` processes; yields one Outcome each,
@@ -93,11 +117,14 @@ class ExtractionPool:
         self._context = multiprocessing.get_context("fork")
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._context, self.task, self.memory_mb)
+        worker = _Worker(self._context, self.task, self.memory_mb, list(self._connections))
+        self._connections.add(worker.conn)
+        return worker
 
     def run(self, jobs: Iterable[Any]) -> Iterator[Outcome]:
         pending = list(jobs)
         pending.reverse()
+        self._connections: set[Connection] = set()
         idle = [self._spawn() for _ in range(min(self.size, len(pending)))]
         busy: dict[Connection, _Worker] = {}
         try:
@@ -109,7 +136,7 @@ class ExtractionPool:
                 yield from self._collect(busy, idle)
         finally:
             for worker in [*idle, *busy.values()]:
-                worker.kill()
+                worker.retire(self._connections)
 
     def _collect(self, busy: dict[Connection, _Worker], idle: list[_Worker]) -> Iterator[Outcome]:
         now = time.monotonic()
@@ -119,7 +146,7 @@ class ExtractionPool:
             try:
                 message = conn.recv()
             except (EOFError, OSError):
-                worker.kill()
+                worker.retire(self._connections)
                 idle.append(self._spawn())
                 yield Outcome(worker.job, error=ParseError("crash"))
                 continue
@@ -132,7 +159,7 @@ class ExtractionPool:
         for conn, worker in list(busy.items()):
             if worker.deadline <= now:
                 del busy[conn]
-                worker.kill()
+                worker.retire(self._connections)
                 idle.append(self._spawn())
                 detail = f"meer dan {self.timeout:g} seconden"
                 yield Outcome(worker.job, error=ParseError("timeout", detail))

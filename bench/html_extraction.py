@@ -1,0 +1,181 @@
+"""Score main-text extraction from HTML against a benchmark with known article bodies.
+
+Data: ../shared/testdata/html-extraction/ (html/<id>.html.gz and ground-truth.json),
+scored as its authors do (scrapinghub/article-extraction-benchmark): both texts are
+split into \\w+ tokens and overlapping 4-token shingles; per page tp/fp/fn over the
+shingle multisets are normalised to sum to 1; precision and recall are averaged over
+pages and F1 = 2PR/(P+R).
+
+Usage: python bench/html_extraction.py [--data DIR] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "testdata" / "html-extraction"
+sys.path.insert(0, str(REPO_ROOT))
+
+from indexer.parsers.base import ParseError  # noqa: E402
+from indexer.parsers.html import parse_html  # noqa: E402
+
+TOKEN = re.compile(r"\w+")
+SHINGLE = 4
+
+Extractor = Callable[[bytes], str]
+
+
+# --- scoring ----------------------------------------------------------------------
+
+
+def shingles(text: str) -> Counter[str]:
+    tokens = TOKEN.findall(text or "")
+    count = max(1, len(tokens) - SHINGLE + 1)
+    return Counter(s for i in range(count) if (s := " ".join(tokens[i : i + SHINGLE])))
+
+
+def page_counts(expected: str, extracted: str) -> tuple[float, float, float]:
+    """Normalised (tp, fp, fn) of one page."""
+    truth, found = shingles(expected), shingles(extracted)
+    tp = sum((truth & found).values())
+    fp = sum((found - truth).values())
+    fn = sum((truth - found).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def precision(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return tp / (tp + fp) if tp + fp else 0.0
+
+
+def recall(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return tp / (tp + fn) if tp + fn else 0.0
+
+
+# --- variants ---------------------------------------------------------------------
+
+
+def bs4_get_text(data: bytes) -> str:
+    """Baseline: every piece of text on the page."""
+    from bs4 import BeautifulSoup
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return BeautifulSoup(data, "lxml").get_text(" ")
+
+
+def ours(data: bytes) -> str:
+    try:
+        return parse_html(data).text
+    except ParseError:
+        return ""
+
+
+def ours_not_fast(data: bytes) -> str:
+    """parse_html with trafilatura's second opinions (readability, jusText) switched on."""
+    from indexer.parsers import html
+
+    with mock.patch.object(html, "TRAFILATURA_FAST", False):
+        return ours(data)
+
+
+def trafilatura_plain(data: bytes) -> str:
+    """trafilatura on the raw bytes with its defaults, no fallback of ours."""
+    import trafilatura
+
+    return trafilatura.extract(data, include_comments=False) or ""
+
+
+def trafilatura_precision(data: bytes) -> str:
+    import trafilatura
+
+    return trafilatura.extract(data, include_comments=False, favor_precision=True) or ""
+
+
+def trafilatura_fast(data: bytes) -> str:
+    """trafilatura without its own fallback extractors (readability, jusText)."""
+    import trafilatura
+
+    return trafilatura.extract(data, include_comments=False, fast=True) or ""
+
+
+def handwritten(data: bytes) -> str:
+    """Our own rule-based extractor alone (what parse_html falls back to)."""
+    from indexer.parsers import html
+
+    root, _ = html._parse_tree(html._clean_chars(html.decode_html(data)))
+    return html._rules_text(root)
+
+
+VARIANTS: dict[str, Extractor] = {
+    "bs4 get_text (whole page)": bs4_get_text,
+    "parse_html (ours)": ours,
+    "parse_html, trafilatura not fast": ours_not_fast,
+    "trafilatura defaults": trafilatura_plain,
+    "trafilatura favor_precision": trafilatura_precision,
+    "trafilatura fast": trafilatura_fast,
+    "hand-written rules only": handwritten,
+}
+
+
+# --- running ----------------------------------------------------------------------
+
+
+def load_pages(data_dir: Path) -> list[tuple[bytes, str]]:
+    truth = json.loads((data_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for page_id, item in sorted(truth.items()):
+        raw = gzip.decompress((data_dir / "html" / f"{page_id}.html.gz").read_bytes())
+        pages.append((raw, item["articleBody"]))
+    return pages
+
+
+def score(extract: Extractor, pages: list[tuple[bytes, str]]) -> dict[str, float]:
+    precisions, recalls, millis = [], [], []
+    for raw, expected in pages:
+        start = time.perf_counter()
+        extracted = extract(raw)
+        millis.append((time.perf_counter() - start) * 1000)
+        counts = page_counts(expected, extracted)
+        precisions.append(precision(*counts))
+        recalls.append(recall(*counts))
+    p, r = statistics.mean(precisions), statistics.mean(recalls)
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"P": p, "R": r, "F1": f1, "ms": statistics.median(millis)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder")
+    parser.add_argument("--only", nargs="*", choices=list(VARIANTS), help="variants to run")
+    args = parser.parse_args(argv)
+    pages = load_pages(args.data)
+    print(f"{len(pages)} pages from {args.data}\n")
+    print(f"{'variant':<34} {'P':>6} {'R':>6} {'F1':>6} {'ms/page':>8}")
+    for name in args.only or VARIANTS:
+        result = score(VARIANTS[name], pages)
+        print(
+            f"{name:<34} {result['P']:6.3f} {result['R']:6.3f} {result['F1']:6.3f}"
+            f" {result['ms']:8.1f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""kill -9 of a real indexer process at several points never costs the served index."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kennisbank.engine.store import current_generation
+from kennisbank.search import SearchRequest, SearchService
+from tests.conftest import build_index
+
+# Runs the real CLI in a child process, after arranging for the process to SIGKILL
+# itself at one point of the run (the same effect as `kill -9` from outside, but at a
+# known moment instead of a timed guess).
+CRASHING_INDEXER = """
+import os, signal, sys
+from kennisbank.engine import store
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+point = sys.argv[1]
+if point == "extracting":
+    original = store.IndexWriteSession.upsert
+    calls = []
+    def upsert(self, record):
+        calls.append(record)
+        if len(calls) == 5:
+            die()
+        original(self, record)
+    store.IndexWriteSession.upsert = upsert
+elif point == "publishing":
+    store.IndexWriteSession._publish = die
+elif point == "cleaning-up":
+    store.remove_old_generations = die
+
+from kennisbank.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+OLD, NEW = 20, 15
+
+
+def _write_documents(corpus: Path, prefix: str, count: int) -> None:
+    for number in range(count):
+        text = f"Verslag {number} over {prefix}overleg in het kindcentrum en de gemeente.\n"
+        (corpus / f"{prefix}-{number:03d}.txt").write_text(text * 20, encoding="utf-8")
+
+
+def _total(index: Path, query: str) -> int:
+    return SearchService(index).search(SearchRequest(query=query)).total
+
+
+@pytest.fixture
+def indexed(tmp_path: Path) -> tuple[Path, Path]:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    _write_documents(corpus, "oud", OLD)
+    build_index(corpus, index)
+    _write_documents(corpus, "nieuw", NEW)
+    return corpus, index
+
+
+def _crash(point: str, corpus: Path, index: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", CRASHING_INDEXER, point, "--index", str(index), "index",
+         str(corpus), "--jobs", "2"],
+        capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("point", ["extracting", "publishing"])
+def test_crash_before_publishing_keeps_the_old_index(indexed: tuple[Path, Path],
+                                                     point: str) -> None:
+    corpus, index = indexed
+    before = current_generation(index)
+
+    crashed = _crash(point, corpus, index)
+
+    assert crashed.returncode == -signal.SIGKILL
+    assert current_generation(index) == before
+    assert _total(index, "oudoverleg") == OLD
+    assert _total(index, "nieuwoverleg") == 0
+
+    report = build_index(corpus, index)  # the lock of the killed run does not block this
+
+    assert len(report.added) == NEW
+    assert report.unchanged == OLD
+    assert _total(index, "nieuwoverleg") == NEW
+    generations = sorted(p.name for p in index.glob("gen-*"))
+    assert generations == sorted({before, report.generation})  # the half-built one is gone
+
+
+def test_crash_after_publishing_serves_the_new_index(indexed: tuple[Path, Path]) -> None:
+    corpus, index = indexed
+
+    crashed = _crash("cleaning-up", corpus, index)
+
+    assert crashed.returncode == -signal.SIGKILL
+    assert _total(index, "nieuwoverleg") == NEW
+    report = build_index(corpus, index)
+    assert report.counts()["unchanged"] == OLD + NEW
+    assert report.counts()["added"] == 0
+
+
+def test_no_worker_outlives_a_killed_indexer(indexed: tuple[Path, Path]) -> None:
+    corpus, index = indexed
+    # Forked workers share the indexer's command line, which names this test's index.
+    crashed = _crash("extracting", corpus, index)  # returns once no one holds its pipes
+    assert crashed.returncode == -signal.SIGKILL
+    leftovers = subprocess.run(["pgrep", "-f", str(index)], capture_output=True, text=True,
+                               check=False)
+    assert leftovers.stdout.split() == []
