@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import signal
 import sys
@@ -173,6 +174,24 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+OS_ERRORS_NL = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijfruimte (quota) is op",
+    errno.EFBIG: "een bestand wordt te groot voor het bestandssysteem",
+    errno.EACCES: "geen toestemming om te schrijven",
+    errno.EPERM: "geen toestemming om te schrijven",
+    errno.EROFS: "het bestandssysteem is alleen-lezen",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A Dutch sentence for the usual reasons writing an index fails."""
+    reason = OS_ERRORS_NL.get(exc.errno or 0, exc.strerror or str(exc))
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (f"de index kon niet worden geschreven: {reason}{where}. "
+            "De vorige index blijft in gebruik.")
+
+
 COMMANDS = {"index": cmd_index, "search": cmd_search, "status": cmd_status, "serve": cmd_serve}
 
 
@@ -188,8 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kennisbank: {exc}", file=sys.stderr)
         return 3
     except OSError as exc:
-        print(f"kennisbank: schrijven of lezen mislukt: {exc.strerror or exc}. "
-              "De vorige index blijft in gebruik.", file=sys.stderr)
+        print(f"kennisbank: {describe_os_error(exc)}", file=sys.stderr)
         return 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import signal
 import subprocess
 import sys
@@ -34,7 +35,7 @@ if point == "extracting":
         original(self, record)
     store.IndexWriteSession.upsert = upsert
 elif point == "publishing":
-    store.IndexWriteSession._publish = die
+    store.IndexWriteSession._make_durable = die
 elif point == "cleaning-up":
     store.remove_old_generations = die
 
@@ -114,3 +115,22 @@ def test_no_worker_outlives_a_killed_indexer(indexed: tuple[Path, Path]) -> None
     leftovers = subprocess.run(["pgrep", "-f", str(index)], capture_output=True, text=True,
                                check=False)
     assert leftovers.stdout.split() == []
+
+
+def test_unwritable_index_is_reported_and_the_old_one_served(indexed: tuple[Path, Path]) -> None:
+    corpus, index = indexed
+    before = current_generation(index)
+
+    def small_files_only() -> None:  # any file over 4 kB fails to write, like a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    failed = subprocess.run(
+        [sys.executable, "-m", "kennisbank.cli", "--index", str(index), "index", str(corpus)],
+        capture_output=True, text=True, timeout=120, check=False, preexec_fn=small_files_only)
+
+    assert failed.returncode == 1
+    assert "de index kon niet worden geschreven" in failed.stderr
+    assert "De vorige index blijft in gebruik" in failed.stderr
+    assert current_generation(index) == before
+    assert sorted(p.name for p in index.glob("gen-*")) == [before]
+    assert _total(index, "oudoverleg") == OLD

@@ -230,21 +230,30 @@ class IndexWriteSession:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is not None or not (self.changed or self.rebuild):
-            self._writer.cancel()
+            with contextlib.suppress(Exception):  # already failing: keep the first error
+                self._writer.cancel()
             shutil.rmtree(self.path, ignore_errors=True)
             return
-        mergetype = writing.CLEAR if self.rebuild else writing.MERGE_SMALL
-        self._writer.commit(mergetype=mergetype)
-        self._publish()
+        try:
+            mergetype = writing.CLEAR if self.rebuild else writing.MERGE_SMALL
+            self._writer.commit(mergetype=mergetype)
+            self._make_durable()
+        except BaseException:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise
+        # The switch: one atomic rename. If it fails, readers stay on the previous
+        # generation and the next run removes this one.
+        atomic_write_text(self.root / CURRENT_FILE, self.generation + "\n")
+        remove_old_generations(self.root, keep={self.generation, self.previous})
 
-    def _publish(self) -> None:
-        meta = {"schema_version": SCHEMA_VERSION, "stemmer": self.stemmer}
+    def _make_durable(self) -> None:
+        """fsync every file of the new generation before readers may see it (Whoosh
+        itself never calls fsync), then mark it complete."""
         for item in self.path.iterdir():
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
+        meta = {"schema_version": SCHEMA_VERSION, "stemmer": self.stemmer}
         atomic_write_text(self.path / GENERATION_META, json.dumps(meta))
-        atomic_write_text(self.root / CURRENT_FILE, self.generation + "\n")
-        remove_old_generations(self.root, keep={self.generation, self.previous})
 
 
 def remove_old_generations(root: Path, keep: set[str | None]) -> None:
