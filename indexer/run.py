@@ -13,7 +13,7 @@ from typing import TextIO
 from indexer.extract import extract
 from indexer.parsers.base import ParseError
 from indexer.progress import Progress
-from indexer.report import Failure, RunReport, save_report
+from indexer.report import Failure, RunReport, load_report, save_report
 from indexer.walk import SourceFile, walk_corpus
 from indexer.workers import ExtractionPool
 from kennisbank.analysis import DEFAULT_STEMMER
@@ -95,6 +95,15 @@ def _failure(source: SourceFile, error: ParseError, kept: bool) -> Failure:
                    kept_previous=kept)
 
 
+def _carried_warnings(index: Path, present: set[str], report: RunReport) -> list[dict]:
+    """Warnings of files this run did not read again: they still hold (an incremental
+    run must not forget that a PDF has pages without text)."""
+    reread = {*report.added, *report.updated, *(f.path for f in report.failed)}
+    previous = load_report(index) or {}
+    return [w for w in previous.get("warnings", [])
+            if w.get("path") in present and w.get("path") not in reread]
+
+
 def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> RunReport:
     """Index the corpus into options.index and return (and save) the run's report."""
     if not options.corpus.is_dir():
@@ -113,6 +122,7 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
                 report.removed.append(path)
             progress = Progress(len(jobs), progress_stream)
             _apply(session, options, jobs, set(manifest), report, progress)
+        report.warnings = _carried_warnings(options.index, present, report) + report.warnings
         report.generation = current_generation(options.index) or ""
         report.documents = document_count(options.index)
         report.finished = _now()

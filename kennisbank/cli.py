@@ -9,12 +9,16 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kennisbank.config import Settings, SettingsError, load_settings
 from kennisbank.engine.store import IndexBusyError, IndexMissingError
 from kennisbank.records import FACET_FIELDS, facet_field_name
 from kennisbank.search import MAX_PAGE_SIZE, SearchRequest, SearchResponse, SearchService
 from kennisbank.snippets import strip_marks
+
+if TYPE_CHECKING:
+    from indexer.health import Health
 
 
 class UsageError(ValueError):
@@ -144,13 +148,34 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _print_health(health: Health) -> None:
+    print("Gezondheid:")
+    if health.consistent:
+        print(f"  In orde: alle {health.files} bestanden in {health.corpus} zijn geïndexeerd "
+              "of staan als mislukt in het verslag.")
+    for path in health.not_indexed:
+        print(f"  nog niet geïndexeerd: {path} (draai kennisbank index)")
+    for path in health.missing_files:
+        print(f"  bestand ontbreekt, maar staat nog in de index: {path}")
+    for warning in health.warnings:
+        print(f"  let op: {warning['path']}: {warning['warning']} "
+              "(waarschijnlijk gescand; tekstherkenning gebeurt niet)")
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from indexer.health import check_health
     from indexer.report import load_report
 
     stats = SearchService(settings.index).stats()
     report = load_report(settings.index)
+    corpus = Path(report["corpus"]) if report else settings.corpus
+    health = check_health(settings.index, corpus)
     if args.json:
-        print(json.dumps({**stats, "last_run": report}, ensure_ascii=False, indent=2))
+        print(json.dumps({**stats, "last_run": report,
+                          "health": {**asdict(health), "consistent": health.consistent}},
+                         ensure_ascii=False, indent=2))
         return 0
     print(f"Index: {settings.index} ({stats['generation']}), {stats['documents']} documenten")
     for field, label in (("type", "Per documentsoort"), ("format", "Per bestandsformaat")):
@@ -163,6 +188,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
               f"{c['added']} nieuw, {c['updated']} gewijzigd, {c['unchanged']} ongewijzigd, "
               f"{c['removed']} verwijderd, {c['failed']} mislukt")
         _print_failures(report)
+    _print_health(health)
     return 0
 
 

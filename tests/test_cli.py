@@ -86,3 +86,26 @@ def test_clear_dutch_errors(tmp_path: Path) -> None:
     bad_env = run_cli("search", "x", env={"KENNISBANK_PORT": "acht"})
     assert bad_env.returncode == 2
     assert "KENNISBANK_PORT" in bad_env.stderr
+
+
+def test_status_reconciles_corpus_and_index(tmp_path: Path) -> None:
+    from tests.pdf_factory import make_pdf
+
+    corpus, index = tmp_path / "corpus", str(tmp_path / "index")
+    corpus.mkdir()
+    make_pdf(corpus / "deels-gescand.pdf", [["Tekst op pagina een."], [], ["Pagina drie."]])
+    (corpus / "weg.txt").write_text("Dit bestand verdwijnt straks.", encoding="utf-8")
+    run_cli("--index", index, "index", str(corpus))
+    run_cli("--index", index, "index", str(corpus))  # incremental: the warning must persist
+    (corpus / "weg.txt").unlink()
+    (corpus / "nieuw.txt").write_text("Nog niet geïndexeerd.", encoding="utf-8")
+
+    status = run_cli("--index", index, "status")
+
+    assert "deels-gescand.pdf: pagina's zonder tekst: 2" in status.stdout
+    assert "nog niet geïndexeerd: nieuw.txt" in status.stdout
+    assert "bestand ontbreekt, maar staat nog in de index: weg.txt" in status.stdout
+    health = json.loads(run_cli("--index", index, "status", "--json").stdout)["health"]
+    assert health["consistent"] is False
+    run_cli("--index", index, "index", str(corpus))
+    assert "In orde: alle 2 bestanden" in run_cli("--index", index, "status").stdout

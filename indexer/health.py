@@ -1,0 +1,50 @@
+"""The index's health: does every corpus file have a place (indexed, failed or skipped),
+does every indexed document still have its file, and which PDFs lack text on some pages.
+
+Read-only: `kennisbank status` and the web app's status page both show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.report import load_report
+from indexer.walk import walk_corpus
+from kennisbank.engine.store import current_generation, open_generation, read_manifest
+
+
+@dataclass
+class Health:
+    corpus: str
+    files: int = 0
+    indexed: int = 0
+    # In the corpus, but neither indexed nor reported as failed.
+    not_indexed: list[str] = field(default_factory=list)
+    # Indexed, but the file is gone.
+    missing_files: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    @property
+    def consistent(self) -> bool:
+        return not self.not_indexed and not self.missing_files
+
+
+def check_health(index_root: Path, corpus: Path | None = None) -> Health:
+    """Compare the corpus on disk with the published index and the last run's report."""
+    report = load_report(index_root) or {}
+    corpus = corpus or Path(report.get("corpus", "corpus"))
+    generation = current_generation(index_root)
+    manifest = read_manifest(open_generation(index_root, generation)) if generation else {}
+    health = Health(corpus=str(corpus), indexed=len(manifest),
+                    warnings=list(report.get("warnings", [])))
+    if not corpus.is_dir():
+        health.missing_files = sorted(manifest)
+        return health
+    files, _skipped = walk_corpus(corpus)
+    health.files = len(files)
+    accounted = set(manifest) | {f["path"] for f in report.get("failed", [])}
+    present = {source.relpath for source in files}
+    health.not_indexed = sorted(present - accounted)
+    health.missing_files = sorted(set(manifest) - present)
+    return health
