@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpus
 INDEX ?= var/index
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo )
 
 .PHONY: serve test index lint bench bench-html bench-stemmer clean
 
@@ -27,7 +29,12 @@ index: $(VENV)/.installed
 serve: index
 	$(BIN)/kennisbank --index $(INDEX) serve --host 127.0.0.1 --port 8000
 
-test: $(VENV)/.installed-test
+# The browser tests drive Debian's chromium through Playwright; no browser download.
+$(CHROMIUM):
+	$(SUDO)apt-get update -q
+	$(SUDO)apt-get install -y -q --no-install-recommends chromium
+
+test: $(VENV)/.installed-test | $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kennisbank.analysis import fold
+from kennisbank.engine.query import OPERATOR_WORDS
 from kennisbank.engine.snapshot import FacetTable, IndexSnapshot
 from kennisbank.engine.store import IndexMissingError, current_generation
 from kennisbank.records import FACET_FIELDS
 from kennisbank.snippets import pages_for, render_snippet
 
 MAX_PAGE_SIZE = 100
+# More-like-this analyses the document's text on every call; the start of a long report
+# names its subject well enough, and keeps a document page fast.
+SIMILAR_TEXT_CHARS = 100_000
+SIMILAR_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class SearchService:
         self._local = threading.local()
         self._facet_tables: dict[str, FacetTable] = {}
         self._lock = threading.Lock()
+        self._similar_cache: dict[tuple[str, str, int], tuple[str, ...]] = {}
 
     def snapshot(self) -> IndexSnapshot:
         generation = current_generation(self.index_root)
@@ -164,6 +170,61 @@ class SearchService:
         snap = self.snapshot()
         docnum = snap.docnum_for_id(doc_id)
         return None if docnum is None else snap.record(docnum)
+
+    def match_spans(self, doc_id: str, query: str) -> list[tuple[int, int]]:
+        """Character spans in the document's text that `query` matches (stemmed and
+        expanded forms too), for highlighting a whole document, not just a snippet."""
+        snap = self.snapshot()
+        docnum = snap.docnum_for_id(doc_id)
+        parsed = snap.parse(query)
+        if docnum is None or parsed.is_everything:
+            return []
+        terms = snap.query_terms(parsed.query, "body")
+        return snap.term_offsets(docnum, "body", terms) if terms else []
+
+    def similar(self, doc_id: str, limit: int = 5) -> list[dict]:
+        """Records of documents like this one ("Vergelijkbare documenten"), from the
+        index's key terms; cached per generation because it analyses the text."""
+        snap = self.snapshot()
+        key = (snap.generation, doc_id, limit)
+        with self._lock:
+            cached = self._similar_cache.get(key)
+        if cached is None:
+            docnum = snap.docnum_for_id(doc_id)
+            if docnum is None:
+                return []
+            record = snap.record(docnum)
+            text = f"{record['title']}\n{record['text'][:SIMILAR_TEXT_CHARS]}"
+            cached = tuple(snap.record(d)["id"] for d in snap.more_like(docnum, text, limit))
+            with self._lock:
+                if len(self._similar_cache) >= SIMILAR_CACHE_SIZE:
+                    self._similar_cache.clear()
+                self._similar_cache[key] = cached
+        found = (snap.docnum_for_id(other) for other in cached)
+        return [snap.record(d) for d in found if d is not None]
+
+    def suggest(self, text: str) -> str | None:
+        """A "Bedoelde u" suggestion: the query with each word that finds nothing, and is
+        not in the unstemmed vocabulary, replaced by a close word that is. Operators and words with
+        query syntax stay as typed; offered only when the corrected query finds results.
+        Unlike the zero-result suggestion in `search`, this also helps a query that found
+        something through its other words."""
+        snap = self.snapshot()
+        corrected, changed = [], False
+        for word in text.split():
+            folded = fold(word)
+            if (word in OPERATOR_WORDS or not folded.isalpha()
+                    or snap.has_word("words", folded) or snap.matching(snap.parse(word).query)):
+                corrected.append(word)
+                continue
+            options = snap.corrections("words", folded)
+            corrected.append(options[0] if options else word)
+            changed = changed or bool(options)
+        if not changed:
+            return None
+        candidate = " ".join(corrected)
+        parsed = snap.parse(candidate)
+        return candidate if not parsed.is_everything and snap.matching(parsed.query) else None
 
     def stats(self) -> dict:
         snap = self.snapshot()

@@ -1,14 +1,24 @@
-"""The Kennisbank web front end: a Flask app factory over the search service."""
+"""The Kennisbank web front end: a Flask app factory over the search service.
+
+Pages are rendered on the server and work without JavaScript; a small script only makes
+filtering quicker and announces the new number of results.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Response
 
 from kennisbank.config import Settings, load_settings
 from kennisbank.search import SearchService
+
+# No CDN, no inline code: everything the page loads comes from this server.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def create_app(settings: Settings | None = None, overrides: Mapping[str, object] | None = None
@@ -17,10 +27,25 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config.update(SETTINGS=settings, **(overrides or {}))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
     app.extensions["kennisbank.search"] = SearchService(Path(settings.index))
 
-    from webapp import views
+    from webapp import api, documents, errors, presenters, views
 
-    app.register_blueprint(views.blueprint)
-    views.register_error_handlers(app)
+    app.jinja_env.globals.update(value_label=presenters.value_label,
+                                 hidden_fields=presenters.hidden_fields)
+
+    for module in (views, documents, api):
+        app.register_blueprint(module.blueprint)
+    errors.register_error_handlers(app)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response

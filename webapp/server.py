@@ -1,16 +1,31 @@
-"""Serving the app with waitress, a production WSGI server (no debug server)."""
+"""Serving the app with waitress, a production WSGI server (no debug server).
+
+`create_server` is separate so the browser tests run exactly this server, on a free port.
+"""
 
 from __future__ import annotations
 
-from waitress import serve as waitress_serve
+from waitress.server import create_server as waitress_server
 
 from kennisbank.config import Settings
 from webapp import create_app
 
 
+def create_server(settings: Settings):
+    """A waitress server for the app, bound but not yet running (port 0: any free port).
+    Call `.run()` to serve; `.close()` and `.task_dispatcher.shutdown()` to stop."""
+    return waitress_server(create_app(settings), host=settings.host, port=settings.port,
+                           threads=settings.threads, ident="kennisbank")
+
+
 def serve(settings: Settings) -> None:
-    app = create_app(settings)
-    print(f"Kennisbank draait op http://{settings.host}:{settings.port}/ (stoppen: Ctrl-C)",
-          flush=True)
-    waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
-                   ident="kennisbank")
+    server = create_server(settings)
+    print(f"Kennisbank draait op http://{settings.host}:{server.effective_port}/ "
+          "(stoppen: Ctrl-C)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("Kennisbank is gestopt.", flush=True)
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()

@@ -1,70 +1,65 @@
-"""Pages and API of the web front end."""
+"""The search page, the help page and the OpenSearch description."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
-from kennisbank.engine.store import IndexMissingError
-from kennisbank.records import FACET_FIELDS, facet_field_name
-from kennisbank.search import MAX_PAGE_SIZE, SearchRequest, SearchService
+from webapp import presenters
+from webapp.params import SearchState, parse_state
+from webapp.searching import Outcome, run_search, service, state_url
 
 blueprint = Blueprint("pages", __name__)
 
 
-def _service() -> SearchService:
-    return current_app.extensions["kennisbank.search"]
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "")
-    try:
-        value = int(raw)
-    except ValueError:
-        return default
-    return min(max(value, low), high)
-
-
-def search_request_from_args() -> SearchRequest:
-    filters: dict[str, list[str]] = {}
-    for key in request.args:
-        field = facet_field_name(key)
-        if field is not None:
-            filters.setdefault(field, []).extend(v for v in request.args.getlist(key) if v)
-    return SearchRequest(
-        query=request.args.get("q", "")[:500],
-        filters={k: tuple(v) for k, v in filters.items()},
-        sort="date" if request.args.get("sort") == "date" else "relevance",
-        page=_int_arg("page", 1, 1, 10_000),
-        page_size=_int_arg("size", 10, 1, MAX_PAGE_SIZE),
-    )
-
-
 @blueprint.get("/")
-def search_page():
-    search_request = search_request_from_args()
-    response = _service().search(search_request)
-    return render_template("search.html", response=response, facet_labels=FACET_FIELDS)
+def search():
+    outcome = run_search(parse_state(request.args))
+    return render_template("search.html", **search_context(outcome))
 
 
-@blueprint.get("/api/search")
-def api_search():
-    return jsonify(_service().search(search_request_from_args()).to_json())
+def search_context(outcome: Outcome) -> dict:
+    state, response = outcome.state, outcome.response
+    context = {
+        "state": state,
+        "canonical_url": state_url(state),
+        "response": response,
+        "summary": presenters.result_summary(response),
+        "groups": presenters.facet_groups(response, state, state_url),
+        "chips": presenters.chips(state, state_url),
+        "clear_url": state_url(state.without_filters()),
+        "pages": presenters.page_links(state, response.page_count, state_url),
+        "first_number": (state.page - 1) * state.page_size + 1,
+        "sort_links": _sort_links(state),
+        "suggestion": outcome.suggestion,
+        "suggestion_url": state_url(outcome.suggestion_state)
+        if outcome.suggestion_state else None,
+        "without_filters": None,
+        "export_csv": state_url(state.change(page=1), "api.export_csv"),
+        "export_ris": state_url(state.change(page=1), "api.export_ris"),
+        "prev_url": state_url(state.change(page=state.page - 1)) if state.page > 1 else None,
+        "next_url": state_url(state.change(page=state.page + 1)),
+        "doc_url": lambda doc_id: state_url(state, "documents.document", doc_id=doc_id),
+        "file_url": lambda doc_id: url_for("documents.download", doc_id=doc_id),
+    }
+    if response.total == 0 and state.has_filters:
+        unfiltered = service().search(state.without_filters().to_request(page_size=1))
+        context["without_filters"] = unfiltered.total
+    if response.total and state.page > response.page_count:
+        context["last_page_url"] = state_url(state.change(page=response.page_count))
+    return context
 
 
-@blueprint.get("/healthz")
-def healthz():
-    stats = _service().stats()
-    return jsonify({"status": "ok", "generation": stats["generation"],
-                    "documents": stats["documents"]})
+def _sort_links(state: SearchState) -> list[tuple[str, str, bool]]:
+    return [(label, state_url(state.change(sort=value)), state.sort == value)
+            for value, label in (("relevance", "Relevantie"), ("date", "Datum, nieuwste eerst"))]
 
 
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(IndexMissingError)
-    def index_missing(error: IndexMissingError):
-        return render_template("error.html", title="Nog geen index",
-                               message=str(error)), 503
+@blueprint.get("/hulp")
+def help_page():
+    return render_template("help.html")
 
-    @app.errorhandler(404)
-    def not_found(_error: Exception):
-        return render_template("error.html", title="Pagina niet gevonden",
-                               message="Deze pagina bestaat niet."), 404
+
+@blueprint.get("/opensearch.xml")
+def opensearch():
+    xml = render_template("opensearch.xml")
+    return Response(xml, mimetype="application/opensearchdescription+xml")

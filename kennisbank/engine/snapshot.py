@@ -54,7 +54,8 @@ class IndexSnapshot:
         self, q: wq.Query, allowed: set[int] | None, limit: int, by_date: bool
     ) -> list[tuple[int, float]]:
         """The best `limit` documents among `allowed`, by score or by newest date."""
-        if limit <= 0:
+        # An empty filter set is falsy, and Whoosh would read it as "no filter".
+        if limit <= 0 or (allowed is not None and not allowed):
             return []
         sortedby = sorting.FieldFacet("date", reverse=True) if by_date else None
         results = self._searcher.search(q, filter=allowed, limit=limit, sortedby=sortedby)
@@ -126,3 +127,11 @@ class IndexSnapshot:
         """Close words from the field's vocabulary, most frequent first."""
         corrector = self._searcher.corrector(fieldname)
         return list(corrector.suggest(word, limit=limit, maxdist=2, prefix=1))
+
+    def more_like(self, docnum: int, text: str, limit: int) -> list[int]:
+        """Documents sharing the key terms of `text`, best first, `docnum` itself left
+        out. The body is not stored, so the caller passes the record's text."""
+        if limit <= 0 or not text.strip():
+            return []
+        results = self._searcher.more_like(docnum, "body", text=text, top=limit, numterms=12)
+        return [hit.docnum for hit in results]

@@ -1,0 +1,69 @@
+"""Machine access: the JSON API, exports of a result list, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from webapp.documents import find_record
+from webapp.export import ExportRow, csv_text, ris_text
+from webapp.params import parse_state
+from webapp.searching import api_json, run_search, service
+
+blueprint = Blueprint("api", __name__)
+MAX_EXPORT = 1000
+HIDDEN_FIELDS = ("text", "page_starts", "mtime_ns", "stat_key", "sidecar_sha256", "doctype")
+
+
+@blueprint.get("/api/search")
+def search():
+    return jsonify(api_json(run_search(parse_state(request.args))))
+
+
+@blueprint.get("/api/documents/<doc_id>")
+def document(doc_id: str):
+    record = find_record(doc_id)
+    data = {k: v for k, v in record.items() if k not in HIDDEN_FIELDS}
+    data.update(type=record["doctype"], pages=len(record["page_starts"]),
+                url=url_for("documents.document", doc_id=doc_id, _external=True),
+                file_url=url_for("documents.download", doc_id=doc_id, _external=True))
+    return jsonify(data)
+
+
+def _export_rows() -> list[ExportRow]:
+    """The whole result list of the requested search (up to MAX_EXPORT), not one page."""
+    state = parse_state(request.args)
+    response = service().search(state.to_request(page=1, page_size=MAX_EXPORT))
+    rows = []
+    for hit in response.hits:
+        record = service().document(hit.id)
+        if record is not None:
+            rows.append(ExportRow(
+                record, hit.pages,
+                url_for("documents.document", doc_id=hit.id, _external=True),
+                url_for("documents.download", doc_id=hit.id, _external=True)))
+    return rows
+
+
+def _attachment(body: str, content_type: str, filename: str) -> Response:
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@blueprint.get("/export.csv")
+def export_csv():
+    return _attachment(csv_text(_export_rows()), "text/csv; charset=utf-8",
+                       "kennisbank-resultaten.csv")
+
+
+@blueprint.get("/export.ris")
+def export_ris():
+    return _attachment(ris_text(_export_rows()), "application/x-research-info-systems",
+                       "kennisbank-resultaten.ris")
+
+
+@blueprint.get("/healthz")
+def healthz():
+    stats = service().stats()
+    return jsonify({"status": "ok", "generation": stats["generation"],
+                    "documents": stats["documents"]})

@@ -1,0 +1,91 @@
+"""The document page and the download of the original file.
+
+A download is found by document id in the index, never by a path from the URL, and the
+file must resolve to a place inside the corpus folder: a crafted id or path is a 404.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+
+from kennisbank.records import FACET_FIELDS, DocumentRecord
+from webapp import presenters
+from webapp.params import SearchState, parse_state
+from webapp.preview import build_preview
+from webapp.searching import service, state_url
+
+blueprint = Blueprint("documents", __name__)
+DOC_ID = re.compile(r"[0-9a-f]{16}")
+# Only PDFs and plain text open in the browser; HTML from the corpus could run scripts
+# on our origin, so it (and anything else) is downloaded as an attachment.
+INLINE_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
+                "md": "text/plain; charset=utf-8"}
+DOWNLOAD_TYPES = {"html": "text/html; charset=utf-8"}
+
+
+def find_record(doc_id: str) -> dict:
+    record = service().document(doc_id) if DOC_ID.fullmatch(doc_id) else None
+    if record is None:
+        abort(404)
+    return record
+
+
+@blueprint.get("/document/<doc_id>")
+def document(doc_id: str):
+    record = find_record(doc_id)
+    state = parse_state(request.args)
+    spans = service().match_spans(doc_id, state.query) if state.query else []
+    preview = build_preview(record, spans, _start_page())
+    return render_template(
+        "document.html", record=record, state=state, preview=preview,
+        facet_links=_facet_links(record), similar=service().similar(doc_id),
+        back_url=state_url(state) if state != SearchState() else None,
+        window_url=lambda page: state_url(state, "documents.document", doc_id=doc_id,
+                                          vanaf=page),
+        file_url=url_for("documents.download", doc_id=doc_id),
+        presenters=presenters,
+    )
+
+
+def _start_page() -> int | None:
+    raw = request.args.get("vanaf", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 100_000 else None
+
+
+def _facet_links(record: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per facet the document's values, each a link to the search filtered on it."""
+    values = DocumentRecord(**record).facet_values()
+    return [(label, [(presenters.value_label(name, v),
+                      state_url(SearchState(filters={name: (v,)}))) for v in values[name]])
+            for name, label in FACET_FIELDS.items() if values[name]]
+
+
+def corpus_file(record: dict) -> Path | None:
+    """The record's file, if it still exists inside the corpus folder."""
+    root = Path(current_app.config["SETTINGS"].corpus).resolve()
+    relative = Path(record["path"])
+    if relative.is_absolute() or ".." in relative.parts:
+        return None
+    path = (root / relative).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
+@blueprint.get("/document/<doc_id>/bestand")
+def download(doc_id: str):
+    record = find_record(doc_id)
+    path = corpus_file(record)
+    if path is None:
+        abort(404)
+    inline = record["format"] in INLINE_TYPES
+    mimetype = INLINE_TYPES.get(record["format"]) or DOWNLOAD_TYPES.get(
+        record["format"], "application/octet-stream")
+    response = send_file(path, mimetype=mimetype, as_attachment=not inline,
+                         download_name=Path(record["path"]).name, conditional=True,
+                         max_age=0)
+    if not inline:
+        response.headers["Content-Security-Policy"] = "sandbox"
+    return response
+

@@ -1,0 +1,151 @@
+"""What the search page shows, as plain data: facet groups, filter chips, page links.
+
+Kept free of Flask: each builder gets a `link(state) -> url` function, so the same
+data can be tested without an app and rendered by any template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kennisbank.records import FACET_FIELDS
+from kennisbank.search import FacetValue, SearchResponse
+from webapp.params import FIELD_PARAMS, SearchState
+
+Link = Callable[[SearchState], str]
+VISIBLE_VALUES = 6  # the rest of a long facet folds away behind "Toon alle …"
+FORMAT_LABELS = {"pdf": "PDF", "html": "HTML", "txt": "Tekst", "md": "Markdown"}
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+def value_label(name: str, value: str) -> str:
+    """How a facet value reads on the page (`pdf` -> `PDF`, `handreiking` -> `Handreiking`)."""
+    if name == "format":
+        return FORMAT_LABELS.get(value, value.upper())
+    if name in ("type", "theme", "audience") and value:
+        return value[0].upper() + value[1:]
+    return value
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str  # the same search with this value toggled
+    input_id: str
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    label: str
+    param: str
+    shown: list[FacetOption]
+    folded: list[FacetOption]
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    url: str  # the same search without this filter
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None: a gap ("…")
+    url: str = ""
+    current: bool = False
+
+
+def facet_groups(response: SearchResponse, state: SearchState, link: Link) -> list[FacetGroup]:
+    groups = []
+    for name, label in FACET_FIELDS.items():
+        param = FIELD_PARAMS[name]
+        options = [_option(name, param, index, value, state, link)
+                   for index, value in enumerate(response.facets.get(name, []))]
+        shown = [o for i, o in enumerate(options) if i < VISIBLE_VALUES or o.selected]
+        folded = [o for i, o in enumerate(options) if i >= VISIBLE_VALUES and not o.selected]
+        groups.append(FacetGroup(name, label, param, shown, folded))
+    return groups
+
+
+def _option(name: str, param: str, index: int, value: FacetValue, state: SearchState,
+            link: Link) -> FacetOption:
+    return FacetOption(value.value, value_label(name, value.value), value.count, value.selected,
+                       link(state.toggled(name, value.value)), f"filter-{param}-{index}")
+
+
+def chips(state: SearchState, link: Link) -> list[Chip]:
+    """One removable chip per active filter value, and one for a year range."""
+    found = []
+    for name, label in FACET_FIELDS.items():
+        for value in state.filters.get(name, ()):
+            found.append(Chip(f"{label}: {value_label(name, value)}",
+                              link(state.toggled(name, value))))
+    if state.year_from is not None or state.year_to is not None:
+        found.append(Chip(f"Periode: {year_range_label(state.year_from, state.year_to)}",
+                          link(state.change(year_from=None, year_to=None))))
+    return found
+
+
+def year_range_label(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return str(low) if low == high else f"{low}–{high}"
+    return f"vanaf {low}" if low is not None else f"tot en met {high}"
+
+
+def page_links(state: SearchState, page_count: int, link: Link, around: int = 2
+               ) -> list[PageLink]:
+    """First, last and a few pages around the current one, with gaps between."""
+    wanted = {1, page_count, *range(state.page - around, state.page + around + 1)}
+    numbers = sorted(n for n in wanted if 1 <= n <= page_count)
+    links: list[PageLink] = []
+    for number in numbers:
+        if links and links[-1].number is not None and number - links[-1].number > 1:
+            links.append(PageLink(None))
+        links.append(PageLink(number, link(state.change(page=number)), number == state.page))
+    return links
+
+
+def hidden_fields(state: SearchState, with_query: bool, with_filters: bool
+                  ) -> list[tuple[str, str]]:
+    """The state a form must carry along besides its own inputs (never the page: a new
+    query or filter starts at page 1)."""
+    kept = state.change(query=state.query if with_query else "")
+    if not with_filters:
+        kept = kept.without_filters()
+    return kept.params()
+
+
+def result_summary(response: SearchResponse) -> str:
+    """`23 resultaten voor “ouderbetrokkenheid”`, or the browse wording without a query."""
+    total, query = response.total, response.request.query
+    noun = "resultaat" if total == 1 else "resultaten"
+    if query:
+        return f"{total} {noun} voor “{query}”"
+    if total == 0:
+        return "Geen documenten met deze filters"
+    return f"{total} {'document' if total == 1 else 'documenten'}, nieuwste eerst"
+
+
+def dutch_date(iso: str) -> str:
+    """`2021-05-01` -> `1 mei 2021`; a bare year or anything else stays as it is."""
+    parts = iso.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return iso
+
+
+def file_size(size: int) -> str:
+    """Bytes as a Dutch reader expects them: `1,2 MB`, `640 kB`."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} kB"
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")

@@ -1,0 +1,70 @@
+"""One search as the web app runs it, shared by the page, the JSON API and the exports:
+the service's answer plus a "Bedoelde u" suggestion whose link is sure to find something."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import current_app, url_for
+
+from kennisbank.search import SearchResponse, SearchService
+from webapp.params import SearchState
+
+SERVICE_KEY = "kennisbank.search"
+
+
+def service() -> SearchService:
+    return current_app.extensions[SERVICE_KEY]
+
+
+def state_url(state: SearchState, endpoint: str = "pages.search", **values: object) -> str:
+    """The stable URL of a search state (or of another page that carries it along)."""
+    base, query = url_for(endpoint, **values), urlencode(state.params())
+    return f"{base}{'&' if '?' in base else '?'}{query}" if query else base
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: SearchState
+    response: SearchResponse
+    suggestion: str | None = None
+    suggestion_state: SearchState | None = None
+
+
+def run_search(state: SearchState) -> Outcome:
+    search = service()
+    response = search.search(state.to_request())
+    suggestion = search.suggest(state.query) if state.query else None
+    if suggestion is None:
+        return Outcome(state, response)
+    target = state.change(query=suggestion)
+    if state.has_filters and search.search(target.to_request(page_size=1)).total == 0:
+        target = target.without_filters()  # the filters, not the spelling, empty the list
+    return Outcome(state, response, suggestion, target)
+
+
+def api_json(outcome: Outcome) -> dict:
+    """`kennisbank search --json`, plus what a client needs to page through it."""
+    data = outcome.response.to_json()
+    data["suggestion"] = outcome.suggestion
+    data["generation"] = outcome.response.generation
+    data["query"] = outcome.state.query
+    data["filters"] = {name: list(values) for name, values in outcome.state.filters.items()}
+    data["year_from"], data["year_to"] = outcome.state.year_from, outcome.state.year_to
+    data["sort"] = outcome.state.sort
+    data["links"] = _links(outcome)
+    return data
+
+
+def _links(outcome: Outcome) -> dict[str, str | None]:
+    state, pages = outcome.state, outcome.response.page_count
+    page = state.page
+    return {
+        "self": state_url(state, "api.search", _external=True),
+        "html": state_url(state, "pages.search", _external=True),
+        "next": state_url(state.change(page=page + 1), "api.search", _external=True)
+        if page < pages else None,
+        "previous": state_url(state.change(page=min(page - 1, pages)), "api.search",
+                              _external=True) if page > 1 else None,
+    }
