@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import os
 import resource
@@ -63,6 +64,9 @@ def _worker_main(conn: Connection, task: Task, memory_mb: int, parent_pid: int,
     for sibling in siblings:  # inherited by fork; holding them would hide EOF from others
         sibling.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Parser libraries log every quirk of a file to stderr; here that would only garble
+    # the progress bar. What matters comes back as a ParseError.
+    logging.disable(logging.WARNING)
     _limit_memory(memory_mb)
     while True:
         try:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STOPWORDS = REPO_ROOT / "stopwords_nl" / "stopwords.txt"
@@ -32,8 +32,7 @@ HYPHEN_RE = re.compile(r"[-‐‑]")
 APOSTROPHE_RE = re.compile(r"['’`]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One term with its place in the original text.
 
     `increment` is 1 for a token that takes a new position and 0 for an alternative
@@ -55,7 +54,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _strip_apostrophe(part: str) -> str:
+def strip_apostrophe(part: str) -> str:
     """`IKC's` -> `IKC`; `zo'n` -> `zon`: Dutch plural/possessive 's is not a word."""
     pieces = APOSTROPHE_RE.split(part)
     if len(pieces) > 1 and pieces[-1].lower() == "s":
@@ -64,59 +63,28 @@ def _strip_apostrophe(part: str) -> str:
 
 
 def tokenize(text: str) -> Iterator[Token]:
-    """Split text into words; hyphenated words yield their parts plus the joined form."""
+    """Split text into words; hyphenated words yield their parts plus the joined form.
+    Token texts are the raw words (normalisation happens later, cached per word)."""
     for match in WORD_RE.finditer(text):
         word = match.group()
-        start = match.start()
-        if not HYPHEN_RE.search(word):
-            yield Token(_strip_apostrophe(word), start, match.end(), original=word)
-            continue
-        yield from _hyphenated(word, start)
+        if HYPHEN_RE.search(word):
+            yield from _hyphenated(word, match.start())
+        else:
+            yield Token(word, match.start(), match.end(), 1, -1, word)
 
 
 def _hyphenated(word: str, start: int) -> Iterator[Token]:
-    trailing = bool(HYPHEN_RE.fullmatch(word[-1]))
-    body = word[:-1] if trailing else word
+    body = word[:-1] if HYPHEN_RE.fullmatch(word[-1]) else word
     parts: list[Token] = []
     offset = start
     for raw in HYPHEN_RE.split(body):
-        parts.append(Token(_strip_apostrophe(raw), offset, offset + len(raw), original=raw))
+        parts.append(Token(raw, offset, offset + len(raw), 1, -1, raw))
         offset += len(raw) + 1
-    first, rest = parts[0], parts[1:]
-    yield first
-    joinable = rest and not all(p.text.isdigit() for p in parts)
-    if joinable:
-        joined = "".join(p.text for p in parts)
-        end = start + len(body)
-        yield Token(joined, start, end, increment=0, original=body)
-    yield from rest
-
-
-def lowercase_and_fold(tokens: Iterable[Token]) -> Iterator[Token]:
-    for token in tokens:
-        folded = fold(token.text)
-        if folded:
-            yield replace(token, text=folded)
-
-
-def remove_stopwords(tokens: Iterable[Token], stopwords: frozenset[str]) -> Iterator[Token]:
-    """Drop stopwords; an alternative form of a dropped word takes its position."""
-    pending_increment = 0
-    for token in tokens:
-        if token.text in stopwords:
-            pending_increment = max(pending_increment, token.increment)
-            continue
-        if pending_increment and token.increment == 0:
-            token = replace(token, increment=1)
-        pending_increment = 0
-        yield token
-
-
-def assign_positions(tokens: Iterable[Token], start_pos: int = 0) -> Iterator[Token]:
-    position = start_pos - 1
-    for token in tokens:
-        position += token.increment if position >= start_pos else 1
-        yield replace(token, position=position)
+    yield parts[0]
+    if len(parts) > 1 and not all(p.text.isdigit() for p in parts):
+        joined = "".join(strip_apostrophe(p.text) for p in parts)
+        yield Token(joined, start, start + len(body), 0, -1, body)
+    yield from parts[1:]
 
 
 def load_word_list(path: Path) -> frozenset[str]:
@@ -171,7 +139,11 @@ def stemmer_for(name: str) -> Callable[[str], str]:
 
 
 class DutchAnalyzer:
-    """Text -> positioned, normalised, stemmed tokens. Callable and picklable by name."""
+    """Text -> positioned, normalised, stemmed tokens.
+
+    One pass per text; the per-word work (apostrophe, folding, stopword, plural,
+    stemming) is cached per distinct word, since word frequencies are Zipfian.
+    """
 
     def __init__(
         self,
@@ -185,6 +157,7 @@ class DutchAnalyzer:
         self.plural_endings = load_plural_endings(plurals_path)
         base_stem = stemmer_for(stemmer)
         endings = self.plural_endings
+        stopwords = self.stopwords
 
         @lru_cache(maxsize=cache_size)
         def stem(word: str) -> str:
@@ -192,21 +165,45 @@ class DutchAnalyzer:
                 return word
             return base_stem(singularize(word, endings))
 
-        self.stem = stem
+        @lru_cache(maxsize=cache_size)
+        def normal_form(raw: str) -> str | None:
+            """Folded word, or None for a stopword or an empty word."""
+            folded = fold(strip_apostrophe(raw))
+            return None if not folded or folded in stopwords else folded
 
-    def words(self, text: str) -> Iterator[Token]:
-        """Normalised words before stemming (the unstemmed vocabulary, for spelling)."""
-        tokens = lowercase_and_fold(tokenize(text))
-        return remove_stopwords(tokens, self.stopwords)
+        self.stem = stem
+        self.normal_form = normal_form
+
+    def words(self, text: str, start_pos: int = 0, mode: str = "index") -> Iterator[Token]:
+        """Normalised words before stemming, with positions that count only kept words.
+
+        In `query` mode alternative forms are left out: the user's own words are
+        matched, and the index holds the alternatives. A stopword's alternative form
+        takes the stopword's position.
+        """
+        normal_form = self.normal_form
+        position = start_pos - 1
+        pending = 0
+        for raw, start, end, increment, _pos, original in tokenize(text):
+            if increment == 0 and mode == "query":
+                continue
+            folded = normal_form(raw)
+            if folded is None:
+                pending = max(pending, increment)
+                continue
+            if pending and increment == 0:
+                increment = 1
+            pending = 0
+            if position < start_pos:
+                increment = 1
+            position += increment
+            yield Token(folded, start, end, increment, position, original)
 
     def __call__(self, text: str, start_pos: int = 0, mode: str = "index") -> Iterator[Token]:
-        """Analyse text. In `query` mode alternative forms are left out: the user's own
-        words are matched, and the index holds the alternatives."""
-        tokens = self.words(text)
-        if mode == "query":
-            tokens = (token for token in tokens if token.increment)
-        for token in assign_positions(tokens, start_pos):
-            yield replace(token, text=self.stem(token.text))
+        stem = self.stem
+        for folded, start, end, increment, position, original in self.words(text, start_pos,
+                                                                            mode):
+            yield Token(stem(folded), start, end, increment, position, original)
 
     def terms(self, text: str, mode: str = "index") -> list[str]:
         """Just the term strings, in order (handy for queries and tests)."""

@@ -316,11 +316,22 @@ def _parse(data: bytes) -> ParsedDocument:
     )
 
 
+def _check_signature(data: bytes) -> None:
+    """A file named .pdf that is something else gets a reason staff can act on."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return
+    if re.search(rb"<(!doctype html|html|head|body)\b", head, re.IGNORECASE):
+        raise ParseError("damaged", "dit is een webpagina (HTML) met de extensie .pdf")
+    raise ParseError("damaged", "geen PDF-bestand (de kenmerkende %PDF-kop ontbreekt)")
+
+
 def parse_pdf(data: bytes) -> ParsedDocument:
     """Parse PDF bytes into cleaned text per page plus metadata; raises only ParseError."""
     data = bytes(data)  # no copy when it already is bytes
     if not data or data.isspace():
         raise ParseError("empty")
+    _check_signature(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pypdf warns about every quirk; local to this call
         try:
