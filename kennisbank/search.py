@@ -142,29 +142,9 @@ class SearchService:
         page = top[end - request.page_size:end]
         terms = snap.query_terms(parsed.query, "body")
         hits = [_make_hit(snap, docnum, score, terms) for docnum, score in page]
-        suggestion = None
-        if not allowed and not parsed.is_everything:
-            suggestion = self._suggest(snap, request.query)
+        suggestion = None if parsed.is_everything else _suggestion(snap, request.query)
         return SearchResponse(request, len(allowed), hits, facets, suggestion, parsed.notice,
                               snap.generation)
-
-    def _suggest(self, snap: IndexSnapshot, text: str) -> str | None:
-        """A corrected query, offered only when it finds something."""
-        words = text.split()
-        corrected, changed = [], False
-        for word in words:
-            folded = fold(word)
-            if not folded.isalpha() or snap.has_word("words", folded):
-                corrected.append(word)
-                continue
-            options = snap.corrections("words", folded)
-            corrected.append(options[0] if options else word)
-            changed = changed or bool(options)
-        if not changed:
-            return None
-        candidate = " ".join(corrected)
-        parsed = snap.parse(candidate)
-        return candidate if snap.matching(parsed.query) else None
 
     def document(self, doc_id: str) -> dict | None:
         snap = self.snapshot()
@@ -202,29 +182,6 @@ class SearchService:
                 self._similar_cache[key] = cached
         found = (snap.docnum_for_id(other) for other in cached)
         return [snap.record(d) for d in found if d is not None]
-
-    def suggest(self, text: str) -> str | None:
-        """A "Bedoelde u" suggestion: the query with each word that finds nothing, and is
-        not in the unstemmed vocabulary, replaced by a close word that is. Operators and words with
-        query syntax stay as typed; offered only when the corrected query finds results.
-        Unlike the zero-result suggestion in `search`, this also helps a query that found
-        something through its other words."""
-        snap = self.snapshot()
-        corrected, changed = [], False
-        for word in text.split():
-            folded = fold(word)
-            if (word in OPERATOR_WORDS or not folded.isalpha()
-                    or snap.has_word("words", folded) or snap.matching(snap.parse(word).query)):
-                corrected.append(word)
-                continue
-            options = snap.corrections("words", folded)
-            corrected.append(options[0] if options else word)
-            changed = changed or bool(options)
-        if not changed:
-            return None
-        candidate = " ".join(corrected)
-        parsed = snap.parse(candidate)
-        return candidate if not parsed.is_everything and snap.matching(parsed.query) else None
 
     def stats(self) -> dict:
         snap = self.snapshot()
@@ -309,3 +266,25 @@ def _make_hit(snap: IndexSnapshot, docnum: int, score: float, terms: set[str]) -
         organisations=tuple(record["organisations"]),
         date=record["date"],
     )
+
+
+def _suggestion(snap: IndexSnapshot, text: str) -> str | None:
+    """"Bedoelde u": the query with each word that finds nothing, and is not in the
+    unstemmed vocabulary, replaced by a close word that is. Operators and words with
+    query syntax stay as typed; offered only when the corrected query finds results.
+    It also helps a query that found something through its other words."""
+    corrected, changed = [], False
+    for word in text.split():
+        folded = fold(word)
+        if (word in OPERATOR_WORDS or not folded.isalpha()
+                or snap.has_word("words", folded) or snap.matching(snap.parse(word).query)):
+            corrected.append(word)
+            continue
+        options = snap.corrections("words", folded)
+        corrected.append(options[0] if options else word)
+        changed = changed or bool(options)
+    if not changed:
+        return None
+    candidate = " ".join(corrected)
+    parsed = snap.parse(candidate)
+    return candidate if not parsed.is_everything and snap.matching(parsed.query) else None

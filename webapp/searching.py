@@ -35,7 +35,7 @@ class Outcome:
 def run_search(state: SearchState) -> Outcome:
     search = service()
     response = search.search(state.to_request())
-    suggestion = search.suggest(state.query) if state.query else None
+    suggestion = response.suggestion
     if suggestion is None:
         return Outcome(state, response)
     target = state.change(query=suggestion)
