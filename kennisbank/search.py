@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kennisbank.analysis import fold
-from kennisbank.engine.query import OPERATOR_WORDS
+from kennisbank.engine.query import OPERATOR_WORDS, ParsedQuery
 from kennisbank.engine.snapshot import FacetTable, IndexSnapshot
 from kennisbank.engine.store import IndexMissingError, current_generation
 from kennisbank.records import FACET_FIELDS
@@ -140,8 +140,7 @@ class SearchService:
         end = request.page * request.page_size
         top = snap.top(parsed.query, set(allowed) if filtered else None, end, by_date)
         page = top[end - request.page_size:end]
-        terms = snap.query_terms(parsed.query, "body")
-        hits = [_make_hit(snap, docnum, score, terms) for docnum, score in page]
+        hits = [_make_hit(snap, docnum, score, parsed) for docnum, score in page]
         suggestion = None if parsed.is_everything else _suggestion(snap, request.query)
         return SearchResponse(request, len(allowed), hits, facets, suggestion, parsed.notice,
                               snap.generation)
@@ -159,8 +158,7 @@ class SearchService:
         parsed = snap.parse(query)
         if docnum is None or parsed.is_everything:
             return []
-        terms = snap.query_terms(parsed.query, "body")
-        return snap.term_offsets(docnum, "body", terms) if terms else []
+        return [(start, end) for start, end, _term in snap.match_spans(docnum, parsed.query)]
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict]:
         """Records of documents like this one ("Vergelijkbare documenten"), from the
@@ -249,9 +247,9 @@ def _facet_values(counter: Counter, selected: set[str], name: str) -> list[Facet
     return values
 
 
-def _make_hit(snap: IndexSnapshot, docnum: int, score: float, terms: set[str]) -> Hit:
+def _make_hit(snap: IndexSnapshot, docnum: int, score: float, parsed: ParsedQuery) -> Hit:
     record = snap.record(docnum)
-    spans = snap.term_offsets(docnum, "body", terms) if terms else []
+    spans = [] if parsed.is_everything else snap.match_spans(docnum, parsed.query)
     snippet_source = record["text"] or record.get("description", "")
     return Hit(
         id=record["id"],

@@ -11,14 +11,15 @@ import html
 import re
 
 SNIPPET_WIDTH = 260
+MAX_PAGES = 10
 CONTEXT_BEFORE = 60
 _SPACE_RE = re.compile(r"\s+")
 
 
-def best_window(spans: list[tuple[int, int]], width: int = SNIPPET_WIDTH) -> int:
+def best_window(spans: list[tuple[int, int, str]], width: int = SNIPPET_WIDTH) -> int:
     """Start offset of the window of `width` chars that holds the most spans."""
     best_start, best_count, right = spans[0][0], 0, 0
-    for left, (start, _end) in enumerate(spans):
+    for left, (start, _end, *_term) in enumerate(spans):
         right = max(right, left)
         while right < len(spans) and spans[right][1] <= start + width:
             right += 1
@@ -39,14 +40,15 @@ def _cut(text: str, start: int, width: int) -> tuple[int, int]:
     return begin, end
 
 
-def render_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_WIDTH) -> str:
+def render_snippet(text: str, spans: list[tuple[int, int, str]],
+                   width: int = SNIPPET_WIDTH) -> str:
     """HTML for the best passage: everything escaped, matches in <mark>."""
     if not text:
         return ""
     begin, end = _cut(text, best_window(spans, width), width) if spans else _cut(text, 0, width)
     pieces: list[str] = ["…" if begin > 0 else ""]
     cursor = begin
-    for start, stop in spans:
+    for start, stop, *_term in spans:
         if start < cursor or stop > end:
             continue
         pieces.append(_escape(text[cursor:start]))
@@ -61,12 +63,21 @@ def _escape(fragment: str) -> str:
     return html.escape(_SPACE_RE.sub(" ", fragment), quote=True)
 
 
-def pages_for(spans: list[tuple[int, int]], page_starts: tuple[int, ...] | list[int]) -> list[int]:
-    """1-based page numbers on which the spans stand, in page order, without repeats."""
+def pages_for(spans: list[tuple[int, int, str]], page_starts: tuple[int, ...] | list[int],
+              limit: int = MAX_PAGES) -> list[int]:
+    """The 1-based pages where the query matches best, in page order: pages with more
+    of the query's distinct terms first, then more matches; at most `limit`, so a word
+    on every page of a long report does not list them all."""
     if not page_starts:
         return []
-    pages = {bisect.bisect_right(page_starts, start) for start, _end in spans}
-    return sorted(p for p in pages if p >= 1)
+    terms: dict[int, set[str]] = {}
+    counts: dict[int, int] = {}
+    for start, _end, term in spans:
+        page = bisect.bisect_right(page_starts, start)
+        terms.setdefault(page, set()).add(term)
+        counts[page] = counts.get(page, 0) + 1
+    ranked = sorted(terms, key=lambda page: (-len(terms[page]), -counts[page], page))
+    return sorted(page for page in ranked[:limit] if page >= 1)
 
 
 def strip_marks(snippet_html: str) -> str:

@@ -86,35 +86,59 @@ class IndexSnapshot:
             values[name] = {d: tuple(v) for d, v in per_doc.items()}
         return FacetTable(values=values, live_docs=live)
 
-    def query_terms(self, q: wq.Query, fieldname: str) -> set[str]:
-        """The index terms of `fieldname` the query can match (prefixes expanded)."""
-        # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows the
-        # `fieldname` argument, so only the first field's terms come back.
-        reader = self._searcher.reader()
-        terms = set()
+    def match_spans(self, docnum: int, q: wq.Query, fieldname: str = "body"
+                    ) -> list[tuple[int, int, str]]:
+        """Where the query matches in one document: (start, end, term) character spans,
+        from the postings, so a 500-page report costs no more than a page. A phrase
+        contributes only the places where its words stand together."""
+        spans: set[tuple[int, int, str]] = set()
         for leaf in q.leaves():
             if leaf.field() != fieldname:
                 continue
-            for name, text in leaf.expanded_terms(reader, phrases=True):
-                if (name, text) in reader:
-                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-        return terms
-
-    def term_offsets(
-        self, docnum: int, fieldname: str, terms: Iterable[str]
-    ) -> list[tuple[int, int]]:
-        """Character spans of the given terms in one document, from the postings (the
-        text itself is not re-analysed, so a 500-page report costs no more)."""
-        spans: list[tuple[int, int]] = []
-        for term in terms:
-            try:
-                matcher = self._searcher.postings(fieldname, term)
-            except Exception:
+            if isinstance(leaf, wq.Phrase):
+                spans.update(self._phrase_spans(docnum, fieldname, leaf))
                 continue
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                spans.extend((start, end) for _pos, start, end in matcher.value_as("characters"))
+            for term in self._expanded_terms(leaf, fieldname):
+                spans.update((start, end, term)
+                             for _pos, start, end in self._postings(docnum, fieldname, term))
         return sorted(spans)
+
+    def _expanded_terms(self, leaf: wq.Query, fieldname: str) -> list[str]:
+        # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows the
+        # `fieldname` argument, so only the first field's terms come back.
+        reader = self._searcher.reader()
+        return [text.decode("utf-8") if isinstance(text, bytes) else text
+                for name, text in leaf.expanded_terms(reader, phrases=True)
+                if name == fieldname and (name, text) in reader]
+
+    def _postings(self, docnum: int, fieldname: str, term: str) -> list[tuple[int, int, int]]:
+        """(position, start, end) of every occurrence of `term` in the document."""
+        if (fieldname, term) not in self._searcher.reader():
+            return []
+        matcher = self._searcher.postings(fieldname, term)
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            return list(matcher.value_as("characters"))
+        return []
+
+    def _phrase_spans(self, docnum: int, fieldname: str, phrase: wq.Phrase
+                      ) -> list[tuple[int, int, str]]:
+        occurrences = [{pos: (start, end) for pos, start, end in
+                        self._postings(docnum, fieldname, word)} for word in phrase.words]
+        if not occurrences or not all(occurrences):
+            return []
+        key = " ".join(phrase.words)
+        spans = []
+        for first in occurrences[0]:
+            chain = [first]
+            for positions in occurrences[1:]:
+                following = [p for p in positions if 0 < p - chain[-1] <= phrase.slop]
+                if not following:
+                    break
+                chain.append(min(following))
+            if len(chain) == len(occurrences):
+                spans.extend((*occurrences[i][pos], key) for i, pos in enumerate(chain))
+        return spans
 
     def lexicon_words(self, fieldname: str) -> Iterable[str]:
         for term in self._searcher.reader().lexicon(fieldname):
