@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kennisbank.analysis import fold
+from kennisbank.engine.pool import SnapshotPool
 from kennisbank.engine.query import OPERATOR_WORDS, ParsedQuery
 from kennisbank.engine.snapshot import FacetTable, IndexSnapshot
-from kennisbank.engine.store import IndexMissingError, current_generation
 from kennisbank.records import FACET_FIELDS
 from kennisbank.snippets import pages_for, render_snippet
 
@@ -101,24 +101,14 @@ class SearchService:
 
     def __init__(self, index_root: Path) -> None:
         self.index_root = Path(index_root)
-        self._local = threading.local()
+        self._pool = SnapshotPool(self.index_root)
         self._facet_tables: dict[str, FacetTable] = {}
         self._lock = threading.Lock()
         self._similar_cache: dict[tuple[str, str, int], tuple[str, ...]] = {}
 
-    def snapshot(self) -> IndexSnapshot:
-        generation = current_generation(self.index_root)
-        if generation is None:
-            raise IndexMissingError(
-                f"Er is nog geen index in {self.index_root}. Maak die eerst met: kennisbank index"
-            )
-        snap: IndexSnapshot | None = getattr(self._local, "snapshot", None)
-        if snap is None or snap.generation != generation:
-            if snap is not None:
-                snap.close()
-            snap = IndexSnapshot(self.index_root, generation)
-            self._local.snapshot = snap
-        return snap
+    def close(self) -> None:
+        """Release the index (its generations may then be removed by the indexer)."""
+        self._pool.close()
 
     def _facet_table(self, snap: IndexSnapshot) -> FacetTable:
         with self._lock:
@@ -129,14 +119,17 @@ class SearchService:
             return table
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        snap = self.snapshot()
+        with self._pool.borrow() as snap:
+            return self._search(snap, request)
+
+    def _search(self, snap: IndexSnapshot, request: SearchRequest) -> SearchResponse:
         parsed = snap.parse(request.query)
         table = self._facet_table(snap)
         base = table.live_docs if parsed.is_everything else snap.matching(parsed.query)
         selected = _normalise_filters(request.filters, table)
         allowed, facets = _filter_and_count(base, table, selected, request)
         by_date = request.sort == "date" or parsed.is_everything
-        filtered = len(allowed) != len(base) or not isinstance(base, frozenset)
+        filtered = bool(selected or request.year_from or request.year_to)
         end = request.page * request.page_size
         top = snap.top(parsed.query, set(allowed) if filtered else None, end, by_date)
         page = top[end - request.page_size:end]
@@ -146,24 +139,28 @@ class SearchService:
                               snap.generation)
 
     def document(self, doc_id: str) -> dict | None:
-        snap = self.snapshot()
-        docnum = snap.docnum_for_id(doc_id)
-        return None if docnum is None else snap.record(docnum)
+        with self._pool.borrow() as snap:
+            docnum = snap.docnum_for_id(doc_id)
+            return None if docnum is None else snap.record(docnum)
 
     def match_spans(self, doc_id: str, query: str) -> list[tuple[int, int]]:
         """Character spans in the document's text that `query` matches (stemmed and
         expanded forms too), for highlighting a whole document, not just a snippet."""
-        snap = self.snapshot()
-        docnum = snap.docnum_for_id(doc_id)
-        parsed = snap.parse(query)
-        if docnum is None or parsed.is_everything:
-            return []
-        return [(start, end) for start, end, _term in snap.match_spans(docnum, parsed.query)]
+        with self._pool.borrow() as snap:
+            docnum = snap.docnum_for_id(doc_id)
+            parsed = snap.parse(query)
+            if docnum is None or parsed.is_everything:
+                return []
+            spans = snap.match_spans(docnum, parsed.query)
+        return [(start, end) for start, end, _term in spans]
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict]:
         """Records of documents like this one ("Vergelijkbare documenten"), from the
         index's key terms; cached per generation because it analyses the text."""
-        snap = self.snapshot()
+        with self._pool.borrow() as snap:
+            return self._similar(snap, doc_id, limit)
+
+    def _similar(self, snap: IndexSnapshot, doc_id: str, limit: int) -> list[dict]:
         key = (snap.generation, doc_id, limit)
         with self._lock:
             cached = self._similar_cache.get(key)
@@ -182,13 +179,14 @@ class SearchService:
         return [snap.record(d) for d in found if d is not None]
 
     def stats(self) -> dict:
-        snap = self.snapshot()
-        table = self._facet_table(snap)
+        with self._pool.borrow() as snap:
+            table = self._facet_table(snap)
+            documents, generation = snap.doc_count(), snap.generation
         counts = {
             name: dict(Counter(v for values in table.values[name].values() for v in values))
             for name in ("type", "format")
         }
-        return {"documents": snap.doc_count(), "generation": snap.generation, **counts}
+        return {"documents": documents, "generation": generation, **counts}
 
 
 def _normalise_filters(

@@ -90,3 +90,27 @@ def test_reader_keeps_answering_from_its_generation(corpus_copy: Path, tmp_path:
     build_index(corpus_copy, index)
     # The same service object sees the new generation without a restart.
     assert service.search(SearchRequest(query="zonnebloemoverleg")).total == 1
+
+
+def test_old_generations_are_removed_once_no_reader_uses_them(corpus_copy: Path,
+                                                             tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first = build_index(corpus_copy, index).generation
+    service = SearchService(index)
+    service.search(SearchRequest(query="kindcentrum"))  # a reader now holds `first`
+
+    (corpus_copy / "a.txt").write_text("Eerste zwaluwnest.", encoding="utf-8")
+    second = build_index(corpus_copy, index).generation
+    assert (index / first).is_dir()  # still in use: kept
+
+    assert service.search(SearchRequest(query="zwaluwnest")).total == 1  # switches over
+    (corpus_copy / "b.txt").write_text("Tweede zwaluwnest.", encoding="utf-8")
+    third = build_index(corpus_copy, index).generation
+
+    remaining = sorted(p.name for p in index.glob("gen-*"))
+    assert first not in remaining
+    assert remaining == sorted({second, third})  # the service still reads `second`
+    service.close()
+    (corpus_copy / "c.txt").write_text("Derde zwaluwnest.", encoding="utf-8")
+    fourth = build_index(corpus_copy, index).generation
+    assert sorted(p.name for p in index.glob("gen-*")) == [fourth]

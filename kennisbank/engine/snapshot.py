@@ -15,7 +15,7 @@ from whoosh import scoring, sorting
 
 from kennisbank.engine.query import ParsedQuery, build_parser, parse_query
 from kennisbank.engine.schema import FACET_MULTI
-from kennisbank.engine.store import open_generation
+from kennisbank.engine.store import GenerationLease, open_generation
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,18 @@ class FacetTable:
 class IndexSnapshot:
     def __init__(self, root: Path, generation: str) -> None:
         self.generation = generation
-        self._index = open_generation(root, generation)
-        self._searcher = self._index.searcher(weighting=scoring.BM25F())
+        self._lease = GenerationLease(root, generation)
+        try:
+            self._index = open_generation(root, generation)
+            self._searcher = self._index.searcher(weighting=scoring.BM25F())
+        except BaseException:
+            self._lease.close()
+            raise
         self._parser = build_parser(self._index.schema)
 
     def close(self) -> None:
         self._searcher.close()
+        self._lease.close()
 
     def doc_count(self) -> int:
         return self._searcher.doc_count()

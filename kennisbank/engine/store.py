@@ -19,6 +19,7 @@ import fcntl
 import json
 import os
 import shutil
+import weakref
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ CURRENT_FILE = "CURRENT"
 LOCK_FILE = "indexer.lock"
 GENERATION_PREFIX = "gen-"
 GENERATION_META = "generation.json"
+READERS_LOCK = "readers.lock"
 
 
 class IndexBusyError(RuntimeError):
@@ -42,6 +44,10 @@ class IndexBusyError(RuntimeError):
 
 class IndexMissingError(RuntimeError):
     """No complete index exists yet at the given path."""
+
+
+class GenerationGoneError(RuntimeError):
+    """The generation was removed between reading CURRENT and opening it."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,30 @@ def generation_meta(root: Path, generation: str) -> dict:
 
 def open_generation(root: Path, generation: str) -> whoosh_index.Index:
     return whoosh_index.open_dir(str(root / generation))
+
+
+class GenerationLease:
+    """A shared lock on a generation, held while a reader uses it: the indexer deletes
+    only generations it can lock exclusively. Released by `close()`, or when the
+    reader is garbage-collected."""
+
+    def __init__(self, root: Path, generation: str) -> None:
+        try:
+            fd = os.open(root / generation / READERS_LOCK, os.O_RDONLY)
+        except FileNotFoundError:
+            raise GenerationGoneError(generation) from None
+        self._release = weakref.finalize(self, os.close, fd)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:  # the indexer is deleting it right now
+            self.close()
+            raise GenerationGoneError(generation) from None
+        if not (root / generation / GENERATION_META).is_file():
+            self.close()
+            raise GenerationGoneError(generation)
+
+    def close(self) -> None:
+        self._release()
 
 
 @contextlib.contextmanager
@@ -244,11 +274,12 @@ class IndexWriteSession:
         # The switch: one atomic rename. If it fails, readers stay on the previous
         # generation and the next run removes this one.
         atomic_write_text(self.root / CURRENT_FILE, self.generation + "\n")
-        remove_old_generations(self.root, keep={self.generation, self.previous})
+        remove_old_generations(self.root, keep={self.generation})
 
     def _make_durable(self) -> None:
         """fsync every file of the new generation before readers may see it (Whoosh
         itself never calls fsync), then mark it complete."""
+        (self.path / READERS_LOCK).touch()
         for item in self.path.iterdir():
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
@@ -257,10 +288,21 @@ class IndexWriteSession:
 
 
 def remove_old_generations(root: Path, keep: set[str | None]) -> None:
-    """Delete generations readers can no longer be switched to. The previous one is
-    kept: a reader may still be answering a request from it."""
+    """Delete generations no reader uses any more (and half-built ones left by a crash).
+    One still leased by a reader is left for a later run."""
     for path in root.glob(f"{GENERATION_PREFIX}*"):
-        if path.name not in keep and path.is_dir():
+        if path.name in keep or not path.is_dir():
+            continue
+        lock = path / READERS_LOCK
+        if not lock.is_file():
+            shutil.rmtree(path, ignore_errors=True)  # never published: no reader
+            continue
+        with open(lock, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            (path / GENERATION_META).unlink(missing_ok=True)  # late readers see it is gone
             shutil.rmtree(path, ignore_errors=True)
 
 
