@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 from playwright import sync_api
 
 from tests.conftest import REPO_ROOT
+from tests.live_server import running_server
 from tests.webapp_fixtures import WebIndex
 
 expect = sync_api.expect
@@ -29,7 +28,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 OUTPUT = Path(os.environ.get("KENNISBANK_TEST_OUTPUT", REPO_ROOT / "test-output")) / "browser"
-SERVING = re.compile(r"Kennisbank draait op (http://\S+?)/? ")
 
 # A missing browser is a broken set-up, not a reason to skip: `make test` installs it.
 assert CHROMIUM.is_file(), "Debian's chromium is missing: run `make test`, which installs it"
@@ -37,22 +35,8 @@ assert CHROMIUM.is_file(), "Debian's chromium is missing: run `make test`, which
 
 @pytest.fixture(scope="module")
 def server_url(web_index: WebIndex) -> Iterator[str]:
-    """The real `kennisbank serve` in a child process; port 0 lets the OS pick a free one,
-    and the server prints the address it got."""
-    env = {**os.environ, "KENNISBANK_CORPUS": str(web_index.corpus),
-           "KENNISBANK_THREADS": "4"}
-    command = [sys.executable, "-m", "kennisbank.cli", "--index", str(web_index.index),
-               "serve", "--host", "127.0.0.1", "--port", "0"]
-    with subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                          text=True) as server:
-        try:
-            line = server.stdout.readline()
-            found = SERVING.search(line)
-            assert found, f"server did not start: {line!r}"
-            yield found.group(1)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with running_server(web_index.index, web_index.corpus) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
