@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpus
 INDEX ?= var/index
+# Debian packages the tests use: chromium for the browser tests (driven by Playwright;
+# no browser download) and a real Dutch PDF manual nobody on the team wrote.
 CHROMIUM := /usr/bin/chromium
+DUTCH_PDF := /usr/share/doc/lilypond/html/Documentation/web.nl.pdf
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo )
 
 .PHONY: serve test index lint bench bench-html bench-stemmer clean
@@ -29,12 +32,11 @@ index: $(VENV)/.installed
 serve: index
 	$(BIN)/kennisbank --index $(INDEX) serve --host 127.0.0.1 --port 8000
 
-# The browser tests drive Debian's chromium through Playwright; no browser download.
-$(CHROMIUM):
+$(CHROMIUM) $(DUTCH_PDF) &:
 	$(SUDO)apt-get update -q
-	$(SUDO)apt-get install -y -q --no-install-recommends chromium
+	$(SUDO)apt-get install -y -q --no-install-recommends chromium lilypond-doc-pdf-nl
 
-test: $(VENV)/.installed-test | $(CHROMIUM)
+test: $(VENV)/.installed-test | $(CHROMIUM) $(DUTCH_PDF)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -368,3 +368,27 @@ def test_sample_identical_rotated_pages_keep_their_text():
 def test_parse_accepts_bytes_like_input():
     data = (SAMPLES / "001-trivial/minimal-document.pdf").read_bytes()
     assert parse_pdf(bytearray(data)).text == parse_pdf(io.BytesIO(data).getvalue()).text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("effici¨ente", "efficiënte"), ("´e´en", "één"), ("co¨ordinatie", "coördinatie"),
+     ("ge¨ıntegreerd", "geïntegreerd"), ("pr`es", "près"), ("a^2", "a^2"), ("x ´ y", "x ´ y")],
+)
+def test_accents_drawn_apart_are_joined_to_their_letter(raw: str, expected: str) -> None:
+    from indexer.parsers.pdf import normalize_chars
+
+    assert normalize_chars(raw) == expected
+
+
+def test_chapter_headers_with_page_numbers_are_dropped() -> None:
+    from indexer.parsers.pdf import remove_page_furniture
+
+    topics = ["ouders", "gemeenten", "huisvesting", "jeugdhulp", "financiering", "inclusie"]
+    # PDF page n+2 prints page number n in a header that changes per chapter.
+    pages = [["Inhoud", "Inleiding 1"], ["Voorwoord van de Kennistafel"]] + [
+        [f"{'Inleiding' if n < 3 else 'Hoofdstuk 2: Samenwerken'} {n}", f"Over {topic}."]
+        for n, topic in enumerate(topics, start=1)]
+    cleaned = remove_page_furniture(pages)
+    assert cleaned[2:] == [[f"Over {topic}."] for topic in topics]
+    assert cleaned[:2] == [["Inhoud", "Inleiding 1"], ["Voorwoord van de Kennistafel"]]

@@ -55,9 +55,24 @@ _SOFT_HYPHEN_BREAK = re.compile(r"\u00ad[ \t]*\r?\n[ \t]*")
 _SPACES = re.compile(r" {2,}")
 
 
+# TeX-made PDFs (pdflatex with OT1 fonts) draw accents as separate glyphs before the
+# letter, and pypdf returns them as spacing marks: `effici¨ente`, `´e´en`.
+_SPACING_ACCENTS = {"¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302",
+                    "^": "\u0302", "˜": "\u0303", "˚": "\u030a", "ˇ": "\u030c"}
+_ACCENT_BEFORE_LETTER = re.compile(r"([¨´`ˆ^˜˚ˇ])([A-Za-zı])")
+
+
+def _compose_accent(match: re.Match[str]) -> str:
+    letter = "i" if match[2] == "ı" else match[2]  # TeX puts accents on a dotless i
+    composed = unicodedata.normalize("NFC", letter + _SPACING_ACCENTS[match[1]])
+    return composed if len(composed) == 1 else match[0]
+
+
 def normalize_chars(text: str) -> str:
-    """Fix ligatures, odd spaces, soft hyphens, zero-width and control characters; NFC."""
+    """Fix ligatures, odd spaces, soft hyphens, zero-width and control characters and
+    accents drawn apart from their letter; NFC."""
     text = _SOFT_HYPHEN_BREAK.sub("", text.replace("\r\n", "\n"))
+    text = _ACCENT_BEFORE_LETTER.sub(_compose_accent, text)
     text = unicodedata.normalize("NFC", text.translate(_CHAR_MAP))
     return _SPACES.sub(" ", text)
 
@@ -144,12 +159,57 @@ def _strip_edges(lines: list[str], repeated: set[tuple[str, str]]) -> list[str]:
     return [line for i, line in enumerate(lines) if i not in drop]
 
 
+_EDGE_NUMBER = re.compile(r"^(\d{1,4})\b|\b(\d{1,4})$")
+_NUMBERED_SHARE = 0.3
+_MAX_HEADER_CHARS = 80
+
+
+def _edge_number(line: str) -> int | None:
+    if len(line) > _MAX_HEADER_CHARS:
+        return None
+    match = _EDGE_NUMBER.search(line)
+    return int(match[1] or match[2]) if match else None
+
+
+def _numbered_offsets(pages: list[list[str]]) -> dict[int, int]:
+    """Running headers whose text changes per chapter (`Inleiding 9`, `Hoofdstuk 2: …
+    14`) do carry the printed page number, which differs from the PDF page by the
+    same offset throughout. Returns, per edge (0 = first line, -1 = last line), the
+    offset found on at least 30% of the pages with text."""
+    with_text = sum(1 for lines in pages if lines)
+    if with_text < _MIN_PAGES_FOR_REPEATS:
+        return {}
+    found = {}
+    for edge in (0, -1):
+        offsets = Counter(
+            number - _edge_number(lines[edge])
+            for number, lines in enumerate(pages, start=1)
+            if lines and _edge_number(lines[edge]) is not None
+        )
+        if offsets:
+            offset, count = offsets.most_common(1)[0]
+            if count >= max(_MIN_PAGES_FOR_REPEATS, _NUMBERED_SHARE * with_text):
+                found[edge] = offset
+    return found
+
+
+def _strip_numbered(lines: list[str], number: int, offsets: dict[int, int]) -> list[str]:
+    for edge, offset in offsets.items():
+        if lines and _edge_number(lines[edge]) == number - offset:
+            lines = lines[1:] if edge == 0 else lines[:-1]
+    return lines
+
+
 def remove_page_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """Drop page numbers and lines repeating at the top/bottom of most pages.
+    """Drop page numbers, lines repeating at the top/bottom of most pages, and running
+    headers that carry the page number.
 
     When every page holds the same few lines and nothing else, those lines are the
     content, not a running header: they stay.
     """
+    offsets = _numbered_offsets(pages)
+    pages = [_strip_numbered(lines, number, offsets)
+             for number, lines in enumerate(pages, start=1)]
     repeated = _repeated_edge_keys(pages)
     stripped = [_strip_edges(lines, repeated) for lines in pages]
     if any(stripped):
