@@ -31,12 +31,12 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     app.json.sort_keys = False
     app.extensions["kennisbank.search"] = SearchService(Path(settings.index))
 
-    from webapp import api, documents, errors, presenters, views
+    from webapp import api, documents, errors, presenters, status, views
 
     app.jinja_env.globals.update(value_label=presenters.value_label,
                                  hidden_fields=presenters.hidden_fields)
 
-    for module in (views, documents, api):
+    for module in (views, documents, api, status):
         app.register_blueprint(module.blueprint)
     errors.register_error_handlers(app)
     app.after_request(_security_headers)

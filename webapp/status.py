@@ -1,0 +1,24 @@
+"""`/beheer/status`: the index's health for staff, read-only (the same facts as
+`kennisbank status`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template
+
+from indexer.health import check_health
+from indexer.report import load_report
+from webapp.searching import service
+
+blueprint = Blueprint("status", __name__)
+
+
+@blueprint.get("/beheer/status")
+def status_page():
+    settings = current_app.config["SETTINGS"]
+    index_root = Path(settings.index)
+    report = load_report(index_root)
+    corpus = Path(report["corpus"]) if report else Path(settings.corpus)
+    return render_template("status.html", stats=service().stats(), report=report,
+                           health=check_health(index_root, corpus))
