@@ -114,3 +114,11 @@ def test_old_generations_are_removed_once_no_reader_uses_them(corpus_copy: Path,
     (corpus_copy / "c.txt").write_text("Derde zwaluwnest.", encoding="utf-8")
     fourth = build_index(corpus_copy, index).generation
     assert sorted(p.name for p in index.glob("gen-*")) == [fourth]
+
+
+def test_generation_from_an_older_release_without_lease_file_is_served(
+        corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    generation = build_index(corpus_copy, index).generation
+    (index / generation / "readers.lock").unlink()
+    assert SearchService(index).search(SearchRequest(query="kindcentrum")).total == 5

@@ -102,10 +102,16 @@ class GenerationLease:
     reader is garbage-collected."""
 
     def __init__(self, root: Path, generation: str) -> None:
+        if not (root / generation / GENERATION_META).is_file():
+            raise GenerationGoneError(generation)
         try:
-            fd = os.open(root / generation / READERS_LOCK, os.O_RDONLY)
+            # Created if missing: generations published by older releases have none.
+            fd = os.open(root / generation / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
         except FileNotFoundError:
             raise GenerationGoneError(generation) from None
+        except OSError:  # a read-only index: nobody can delete it under us either
+            self._release = lambda: None
+            return
         self._release = weakref.finalize(self, os.close, fd)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
