@@ -140,7 +140,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("--page moet 1 of hoger zijn")
     request = SearchRequest(query=args.query, filters=parse_filters(args.filter),
                             sort=args.sort, page=args.page, page_size=args.limit)
-    response = SearchService(settings.index).search(request)
+    response = SearchService(settings.index, settings.synonyms).search(request)
     if args.json:
         print(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
     else:

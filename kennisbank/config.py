@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.synonyms import DEFAULT_SYNONYMS
 
 
 class SettingsError(ValueError):
@@ -26,6 +27,7 @@ class Settings:
     file_timeout: float = 60.0  # seconds per file
     file_memory_mb: int = 1024  # address-space limit per extraction worker
     stemmer: str = DEFAULT_STEMMER
+    synonyms: Path = DEFAULT_SYNONYMS
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8
@@ -52,7 +54,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read settings from the environment; unknown KENNISBANK_* names are ignored."""
     environ = os.environ if environ is None else environ
     kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
-             "file_memory_mb": int, "stemmer": str, "host": str, "port": int, "threads": int}
+             "file_memory_mb": int, "stemmer": str, "synonyms": Path, "host": str,
+             "port": int, "threads": int}
     values: dict[str, object] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())

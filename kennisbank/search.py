@@ -19,6 +19,7 @@ from kennisbank.engine.query import OPERATOR_WORDS, ParsedQuery
 from kennisbank.engine.snapshot import FacetTable, IndexSnapshot
 from kennisbank.records import FACET_FIELDS
 from kennisbank.snippets import pages_for, render_snippet
+from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
 
 MAX_PAGE_SIZE = 100
 # More-like-this analyses the document's text on every call; the start of a long report
@@ -99,9 +100,10 @@ class SearchService:
     """Answers searches from the newest published generation; a new generation is
     picked up on the next call, without a restart."""
 
-    def __init__(self, index_root: Path) -> None:
+    def __init__(self, index_root: Path, synonyms: Path = DEFAULT_SYNONYMS) -> None:
         self.index_root = Path(index_root)
         self._pool = SnapshotPool(self.index_root)
+        self._synonyms = SynonymFile(synonyms)
         self._facet_tables: dict[str, FacetTable] = {}
         self._lock = threading.Lock()
         self._similar_cache: dict[tuple[str, str, int], tuple[str, ...]] = {}
@@ -122,8 +124,11 @@ class SearchService:
         with self._pool.borrow() as snap:
             return self._search(snap, request)
 
+    def _parse(self, snap: IndexSnapshot, query: str) -> ParsedQuery:
+        return snap.parse(query, self._synonyms.expander().expand)
+
     def _search(self, snap: IndexSnapshot, request: SearchRequest) -> SearchResponse:
-        parsed = snap.parse(request.query)
+        parsed = self._parse(snap, request.query)
         table = self._facet_table(snap)
         base = table.live_docs if parsed.is_everything else snap.matching(parsed.query)
         selected = _normalise_filters(request.filters, table)
@@ -148,10 +153,10 @@ class SearchService:
         expanded forms too), for highlighting a whole document, not just a snippet."""
         with self._pool.borrow() as snap:
             docnum = snap.docnum_for_id(doc_id)
-            parsed = snap.parse(query)
+            parsed = self._parse(snap, query)
             if docnum is None or parsed.is_everything:
                 return []
-            spans = snap.match_spans(docnum, parsed.query)
+            spans = snap.match_spans(docnum, parsed.highlight)
         return [(start, end) for start, end, _term in spans]
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict]:
@@ -247,7 +252,7 @@ def _facet_values(counter: Counter, selected: set[str], name: str) -> list[Facet
 
 def _make_hit(snap: IndexSnapshot, docnum: int, score: float, parsed: ParsedQuery) -> Hit:
     record = snap.record(docnum)
-    spans = [] if parsed.is_everything else snap.match_spans(docnum, parsed.query)
+    spans = [] if parsed.is_everything else snap.match_spans(docnum, parsed.highlight)
     snippet_source = record["text"] or record.get("description", "")
     return Hit(
         id=record["id"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kennisbank.search import SearchRequest, SearchService
+from tests.conftest import build_index
 
 ALL_PAGES = {
     "kopgroepen.txt",
@@ -116,3 +117,18 @@ def test_title_field_query(corpus_service: SearchService) -> None:
 
 def test_unknown_field_is_searched_as_text(corpus_service: SearchService) -> None:
     assert paths(corpus_service, "wethouders:pettelaaroverleg") == {"kopgroepen.txt"}
+
+
+def test_exclusion_holds_whatever_the_document_order(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # With one worker documents are numbered in this order, which is the order that
+    # tripped Whoosh's AndNot: the excluded word's first document comes first.
+    for name, text in [("a.txt", "Een handreiking."), ("b.txt", "Ouders en de handreiking."),
+                       ("c.txt", "Alleen ouders.")]:
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, tmp_path / "index", jobs=1)
+    service = SearchService(tmp_path / "index")
+    for query in ("ouders -handreiking", "ouders NIET handreiking", "ouders NOT handreiking"):
+        hits = service.search(SearchRequest(query=query)).hits
+        assert [hit.path for hit in hits] == ["c.txt"], query

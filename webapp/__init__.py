@@ -29,7 +29,8 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     app.config.update(SETTINGS=settings, **(overrides or {}))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["kennisbank.search"] = SearchService(Path(settings.index))
+    app.extensions["kennisbank.search"] = SearchService(Path(settings.index),
+                                                               Path(settings.synonyms))
 
     from webapp import api, documents, errors, presenters, status, views
 

@@ -8,9 +8,11 @@ cleanly is searched as plain words, and the caller is told so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh import query as wq
+from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser, plugins
 
 from kennisbank.records import FACET_ALIASES, FACET_FIELDS
@@ -32,8 +34,16 @@ NOTICE_PLAIN_WORDS = (
 
 @dataclass(frozen=True)
 class ParsedQuery:
+    """`query` matches and ranks; `core` is what the user asked for, without the
+    ranking boosts, and is what gets highlighted."""
+
     query: wq.Query
     notice: str | None = None
+    core: wq.Query | None = None
+
+    @property
+    def highlight(self) -> wq.Query:
+        return self.core if self.core is not None else self.query
 
     @property
     def is_everything(self) -> bool:
@@ -86,7 +96,19 @@ def _fields_of(q: wq.Query) -> set[str]:
     }
 
 
-def parse_query(parser: MultifieldParser, text: str) -> ParsedQuery:
+def without_andnot(q: wq.Query) -> wq.Query:
+    """`a ANDNOT b` as `a AND NOT b`. Whoosh 2.7's AndNotMatcher skips the excluded
+    documents only when both sides start on the same document, so `ouders -handreiking`
+    can keep a document with `handreiking`; And + Not has no such flaw."""
+    if isinstance(q, wq.AndNot):
+        return wq.And([without_andnot(q.a), wq.Not(without_andnot(q.b))])
+    return q if q.is_leaf() else q.apply(without_andnot)
+
+
+def parse_query(parser: MultifieldParser, text: str,
+                expand: Callable[[str], str] | None = None) -> ParsedQuery:
+    """Parse what the user typed. Malformed syntax is judged on the user's own text;
+    `expand` (synonyms) then rewrites it before Whoosh sees it."""
     text = " ".join(text.split())
     if not text or text == "*":
         return ParsedQuery(wq.Every(), None if not text else NOTICE_PLAIN_WORDS)
@@ -94,11 +116,46 @@ def parse_query(parser: MultifieldParser, text: str) -> ParsedQuery:
     if looks_malformed(text):
         text, notice = plain_words(text), NOTICE_PLAIN_WORDS
     try:
-        q = parser.parse(text)
+        q = without_andnot(parser.parse(expand(text) if expand else text))
         if not _fields_of(q) <= QUERYABLE_FIELDS:
             raise ValueError("unknown field")
-    except Exception:
-        q, notice = parser.parse(plain_words(text)), NOTICE_PLAIN_WORDS
+    except Exception:  # any parser failure means: read as plain words
+        q, notice = without_andnot(parser.parse(plain_words(text))), NOTICE_PLAIN_WORDS
     if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
         return ParsedQuery(wq.NullQuery, notice)
-    return ParsedQuery(q, notice)
+    return ParsedQuery(with_ranking_boosts(q, text, parser.schema), notice, core=q)
+
+
+# Ranking, tuned in one place. BM25F over title (TITLE_BOOST, in schema.py) and body
+# decides which documents match and most of the order; these optional clauses add to
+# the score of documents that already match.
+EXACT_BOOST = 0.5  # the user's own word forms (unstemmed) occur: exact beats stem-only
+PROXIMITY_BOOST = 1.0  # all query words within a few positions of each other
+PROXIMITY_SLOP = 8
+
+
+def _wanted_words(text: str) -> list[str]:
+    """The words the user wants to find: not excluded ones, not field filters."""
+    wanted, skip_next = [], False
+    for word in text.split():
+        if skip_next or word.startswith("-") or ":" in word:
+            skip_next = False
+            continue
+        skip_next = word in ("NOT", "NIET")
+        wanted.append(word)
+    return wanted
+
+
+def with_ranking_boosts(q: wq.Query, text: str, schema: Schema) -> wq.Query:
+    """Add the optional ranking clauses for the user's words to a parsed query."""
+    words = " ".join(plain_words(" ".join(_wanted_words(text))).split())
+    if not words:
+        return q
+    boosts: list[wq.Query] = []
+    exact = schema["words"].analyzer.analyzer.terms(words, mode="query")
+    if exact:
+        boosts.append(wq.Or([wq.Term("words", term) for term in exact], boost=EXACT_BOOST))
+    stems = schema["body"].analyzer.analyzer.terms(words, mode="query")
+    if len(stems) > 1:
+        boosts.append(wq.Phrase("body", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
+    return wq.AndMaybe(q, wq.Or(boosts)) if boosts else q

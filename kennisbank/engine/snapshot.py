@@ -6,7 +6,7 @@ the search service keeps one per thread and per generation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +49,8 @@ class IndexSnapshot:
     def doc_count(self) -> int:
         return self._searcher.doc_count()
 
-    def parse(self, text: str) -> ParsedQuery:
-        return parse_query(self._parser, text)
+    def parse(self, text: str, expand: Callable[[str], str] | None = None) -> ParsedQuery:
+        return parse_query(self._parser, text, expand)
 
     def matching(self, q: wq.Query) -> list[int]:
         """All document numbers that match, unranked (for totals and facets)."""
