@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kennisbank.config import Settings, SettingsError, load_settings
 from kennisbank.engine.store import IndexBusyError, IndexMissingError
+from kennisbank.explain import format_explanation
 from kennisbank.records import FACET_FIELDS, facet_field_name
 from kennisbank.search import MAX_PAGE_SIZE, SearchRequest, SearchResponse, SearchService
 from kennisbank.snippets import strip_marks
@@ -52,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--sort", choices=["relevance", "date"], default="relevance",
                         help="sorteren op relevantie of datum")
     search.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    search.add_argument("--explain", action="store_true",
+                        help="toon hoe de zoekvraag is ontleed (woorden, stammen, synoniemen)")
 
     status = sub.add_parser("status", help="toestand van de index en de laatste indexering")
     status.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
@@ -140,7 +143,15 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("--page moet 1 of hoger zijn")
     request = SearchRequest(query=args.query, filters=parse_filters(args.filter),
                             sort=args.sort, page=args.page, page_size=args.limit)
-    response = SearchService(settings.index, settings.synonyms).search(request)
+    service = SearchService(settings.index, settings.synonyms)
+    if args.explain:
+        explanation = service.explain(args.query)
+        if args.json:
+            print(json.dumps(explanation.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print(format_explanation(explanation))
+        return 0
+    response = service.search(request)
     if args.json:
         print(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -17,6 +17,7 @@ from kennisbank.analysis import fold
 from kennisbank.engine.pool import SnapshotPool
 from kennisbank.engine.query import OPERATOR_WORDS, ParsedQuery
 from kennisbank.engine.snapshot import FacetTable, IndexSnapshot
+from kennisbank.explain import Explanation, explain
 from kennisbank.records import FACET_FIELDS
 from kennisbank.snippets import pages_for, render_snippet
 from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
@@ -142,6 +143,14 @@ class SearchService:
         suggestion = None if parsed.is_everything else _suggestion(snap, request.query)
         return SearchResponse(request, len(allowed), hits, facets, suggestion, parsed.notice,
                               snap.generation)
+
+    def explain(self, query: str) -> Explanation:
+        """How `query` is analysed and parsed (see kennisbank.explain)."""
+        expander = self._synonyms.expander()
+        with self._pool.borrow() as snap:
+            parsed = self._parse(snap, query)
+            analyzer = snap.analyzer()
+        return explain(analyzer, expander, query, str(parsed.highlight), parsed.notice)
 
     def document(self, doc_id: str) -> dict | None:
         with self._pool.borrow() as snap:

@@ -109,3 +109,18 @@ def test_status_reconciles_corpus_and_index(tmp_path: Path) -> None:
     assert health["consistent"] is False
     run_cli("--index", index, "index", str(corpus))
     assert "In orde: alle 2 bestanden" in run_cli("--index", index, "status").stdout
+
+
+def test_explain_shows_how_a_query_is_analysed(tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    run_cli("--index", index, "index", str(CORPUS))
+    shown = run_cli("--index", index, "search", "IKC's van de kindcentra", "--explain")
+    assert shown.returncode == 0
+    assert "IKC's: genormaliseerd ikc, stam ikc" in shown.stdout
+    assert "van: stopwoord" in shown.stdout
+    assert "kindcentra: genormaliseerd kindcentra, enkelvoud kindcentrum" in shown.stdout
+    assert "synoniem: ikc's → ook integraal kindcentrum" in shown.stdout
+    as_json = json.loads(run_cli("--index", index, "search", "kindcentra", "--explain",
+                                 "--json").stdout)
+    assert as_json["words"][0]["singular"] == "kindcentrum"
+    assert "body:kindcentrum" in as_json["parsed"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh import scoring, sorting
 
+from kennisbank.analysis import DutchAnalyzer
 from kennisbank.engine.query import ParsedQuery, build_parser, parse_query
 from kennisbank.engine.schema import FACET_MULTI
 from kennisbank.engine.store import GenerationLease, open_generation
@@ -45,6 +46,10 @@ class IndexSnapshot:
     def close(self) -> None:
         self._searcher.close()
         self._lease.close()
+
+    def analyzer(self) -> DutchAnalyzer:
+        """The Dutch analyzer this generation was built with."""
+        return self._index.schema["body"].analyzer.analyzer
 
     def doc_count(self) -> int:
         return self._searcher.doc_count()
