@@ -18,7 +18,8 @@ How a word is split:
 - Koehn & Knight (2003): a split is taken only if the geometric mean of the parts'
   frequencies beats the frequency of the whole word (`kinderen` is not `kind` + `eren`),
   and the split with the highest geometric mean wins. A word that is common in its own
-  right is never split, nor a word on the shipped exception list.
+  right is never split, nor a word under 8 letters, nor a word on the shipped exception
+  list; an inflected form is split as its lemma is (`tabellen` as `tabel`: whole).
 - Parts are split again the same way. Every part, and every run of parts that is itself
   a known word, is returned: `jeugdhulpverlening` -> `jeugd`, `hulpverlening`,
   `jeugdhulp`, `hulp`, `verlening`.
@@ -67,8 +68,8 @@ BLOCKED_PARTS = frozenset(
     door een eer elk haar heen her het hier hij hoe ieder in langs mee met mis na naar
     naast neer niet noch nog om omhoog omlaag omver onder ons ook op over overeen per
     rond samen sinds tegen ten ter terug toe tot tussen uit uiteen van vanzelf vast veel
-    ver vol voor vooraf voorbij voort vooruit waar wat weg wel wie zij zich zijn zo
-    zonder
+    ver vol voor vooraf voorbij voort vooruit waar wat weer weg wel wie zij zich zijn
+    zo zonder
     """.split()
 ) | frozenset(f"{adverb}{prep}" for adverb in ("er", "daar", "hier", "waar")
               for prep in _PREPOSITIONS)
@@ -76,23 +77,26 @@ BLOCKED_PARTS = frozenset(
 # Bound prefixes of Latin and Greek origin: `interprofessioneel` is a derivation, and
 # `inter`, `pre` or `sub` alone are names or abbreviations in a word list.
 BLOCKED_HEADS = frozenset(
-    "anti co ex extra hyper infra inter intra meta micro mini multi non post pre pro semi "
-    "sub super trans ultra".split()
+    "anti co ex extra hyper infra inter intra meta micro mini mono multi non para poly "
+    "post pre pro semi sub super trans ultra".split()
 )
 
 # Never a tail: suffixes and endings that are also (rare) words. `gemeentelijk` is
 # `gemeente` + `-lijk`, not a compound with `lijk` (corpse).
 BLOCKED_TAILS = frozenset(
     """
-    aar achtig achtige baar bare de den ding dingen dom en end ende er erd ere eren ers
-    ging heden heid ing ingen isch ische iteit iteiten je kundig kundige lijk lijke ling
-    lingen loos loze nis nissen ren schap schappelijk schappelijke schappen sel st ste
-    sten ster sters te ten tje zaam zame
+    aar achtig achtige baar bare de den ding dingen dom eer eerde eerden eert en end ende
+    er erd ere eren ers ging heden heid ing ingen isch ische iteit iteiten je kundig
+    kundige lijk lijke ling lingen loos loze nis nissen ren schap schappelijk
+    schappelijke schappen sel st ste sten ster sters te ten tje tor tors zaam zame
     """.split()
 )
 
-# Endings after a doubled consonant (`afdruk|ken`, `omleg|ging`): inflection.
-_INFLECTIONS = frozenset({"e", "en", "er", "ers", "ing", "ingen", "end", "ende"})
+# Endings after a doubled consonant (`afdruk|ken`, `omleg|ging`, `format|teer`):
+# inflection or the verb suffix -eer.
+_INFLECTIONS = frozenset(
+    "e en er ers ing ingen end ende eer eert eerde eerden eren".split()
+)
 
 # Words that join an elided member to the full compound: `rol- en ontwikkelmodel`,
 # `kop- of voettekst`, `zowel kop- als voettekst`.
