@@ -13,7 +13,10 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from kennisbank.compounds import CompoundSplitter
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STOPWORDS = REPO_ROOT / "stopwords_nl" / "stopwords.txt"
@@ -29,6 +32,8 @@ DEFAULT_STEMMER = "dutch_porter"
 _WORD = r"[^\W_]+(?:['’`][^\W_]+)*"
 WORD_RE = re.compile(rf"{_WORD}(?:[-‐‑]{_WORD})*[-‐‑]?")
 HYPHEN_RE = re.compile(r"[-‐‑]")
+# A word ending in a hyphen before a conjunction: an elided compound may follow.
+ELIDED_RE = re.compile(r"\w[-‐‑]\s+(?:en|of|tot)\s", re.IGNORECASE)
 APOSTROPHE_RE = re.compile(r"['’`]")
 
 
@@ -118,6 +123,25 @@ def singularize(word: str, endings: tuple[tuple[str, str], ...]) -> str:
 STEMMERS = ("dutch_porter", "dutch", "nltk_dutch", "none")
 
 
+_DOUBLE_END = re.compile(r"([bdfgklmnprst])\1$")
+
+
+def repair_porter(stem: str) -> str:
+    """Plurals Porter's Dutch algorithm leaves apart from their singular (measured on
+    Snowball's vocabulary, docs/stemming.md): `organisaties`/`subsidies` keep their s
+    after -ie, `gezinnen`/`klassen` keep a double consonant, `huizen`/`brieven` keep
+    z/v where the singular has s/f (Dutch words hardly ever end in z or v)."""
+    if stem.endswith("ies"):
+        return stem[:-1]
+    if _DOUBLE_END.search(stem):
+        return stem[:-1]
+    if stem.endswith("z") and len(stem) > 3:
+        return stem[:-1] + "s"
+    if stem.endswith("v") and len(stem) > 3:
+        return stem[:-1] + "f"
+    return stem
+
+
 def stemmer_for(name: str) -> Callable[[str], str]:
     """The one place that picks a Snowball Dutch stemmer by name.
 
@@ -151,11 +175,19 @@ class DutchAnalyzer:
         stopwords_path: Path = DEFAULT_STOPWORDS,
         plurals_path: Path = DEFAULT_PLURALS,
         cache_size: int = 200_000,
+        compounds: bool = True,
     ) -> None:
         self.stemmer_name = stemmer
+        self.compounds = compounds
         self.stopwords = load_word_list(stopwords_path)
         self.plural_endings = load_plural_endings(plurals_path)
         base_stem = stemmer_for(stemmer)
+        if stemmer in ("dutch_porter", "nltk_dutch"):
+            porter = base_stem
+
+            def base_stem(word: str) -> str:
+                return repair_porter(porter(word))
+
         endings = self.plural_endings
         stopwords = self.stopwords
 
@@ -173,6 +205,29 @@ class DutchAnalyzer:
 
         self.stem = stem
         self.normal_form = normal_form
+        self._splitter: CompoundSplitter | None = None
+
+    def splitter(self) -> CompoundSplitter:
+        """Loaded on first use: queries are not split, so a reader never pays for the
+        word list."""
+        if self._splitter is None:
+            from kennisbank.compounds import load_splitter
+
+            self._splitter = load_splitter(stopwords=self.stopwords)
+        return self._splitter
+
+    def compound_parts(self, folded: str) -> tuple[str, ...]:
+        """What an indexed word adds besides itself: its compound parts."""
+        return self.splitter().split(folded) if self.compounds else ()
+
+    def _alternatives(self, text: str) -> tuple[Callable[[str], tuple[str, ...]],
+                                                dict[int, str]]:
+        if not self.compounds:
+            return (lambda _word: ()), {}
+        splitter = self.splitter()
+        elisions = {e.start: e.compound for e in splitter.find_elisions(text)} \
+            if ELIDED_RE.search(text) else {}
+        return splitter.split, elisions
 
     def words(self, text: str, start_pos: int = 0, mode: str = "index") -> Iterator[Token]:
         """Normalised words before stemming, with positions that count only kept words.
@@ -182,10 +237,12 @@ class DutchAnalyzer:
         takes the stopword's position.
         """
         normal_form = self.normal_form
+        indexing = mode != "query"
+        split, elisions = self._alternatives(text) if indexing else (None, {})
         position = start_pos - 1
         pending = 0
         for raw, start, end, increment, _pos, original in tokenize(text):
-            if increment == 0 and mode == "query":
+            if increment == 0 and not indexing:
                 continue
             folded = normal_form(raw)
             if folded is None:
@@ -198,6 +255,13 @@ class DutchAnalyzer:
                 increment = 1
             position += increment
             yield Token(folded, start, end, increment, position, original)
+            if not indexing:
+                continue
+            # Index side only: compound parts and the full form of an elided compound
+            # (`rol-` in `rol- en ontwikkelmodel` -> `rolmodel`) at the same position.
+            extra = (*split(folded), elisions[start]) if start in elisions else split(folded)
+            for alternative in extra:
+                yield Token(alternative, start, end, 0, position, original)
 
     def __call__(self, text: str, start_pos: int = 0, mode: str = "index") -> Iterator[Token]:
         stem = self.stem

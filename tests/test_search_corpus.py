@@ -132,3 +132,15 @@ def test_exclusion_holds_whatever_the_document_order(tmp_path) -> None:
     for query in ("ouders -handreiking", "ouders NIET handreiking", "ouders NOT handreiking"):
         hits = service.search(SearchRequest(query=query)).hits
         assert [hit.path for hit in hits] == ["c.txt"], query
+
+
+@pytest.mark.parametrize(("query", "page"), [
+    ("betrokkenheid ouders", "pact-resultaten.txt"),  # says only "ouderbetrokkenheid"
+    ("IKC", "kopgroepen.txt"),  # says only "Integraal Kindcentrum"
+    ("kindcentrum", "pact-voor-kindcentra.txt"),  # says only "kindcentra"
+    ("rolmodel", "rol-en-ontwikkelmodel-kindcentra.txt"),  # says "rol- en ontwikkelmodel"
+    ("geintegreerd", "kopgroepen.txt"),  # says "geïntegreerd"
+])
+def test_dutch_searches_find_the_page_with_the_matching_form(
+        corpus_service: SearchService, query: str, page: str) -> None:
+    assert page in paths(corpus_service, query)
