@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 DUTCH_PDF := /usr/share/doc/lilypond/html/Documentation/web.nl.pdf
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo )
 
-.PHONY: serve test index lint bench bench-html bench-stemmer clean
+.PHONY: serve test index lint bench bench-html bench-stemmer bench-relevance clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 niet gevonden (zet PYTHON=...)"; exit 1; }
@@ -45,6 +45,11 @@ lint: $(VENV)/.installed-test
 
 bench-html: $(VENV)/.installed-test
 	$(BIN)/python bench/html_extraction.py
+
+# Installs Debian's Dutch documentation (apt-get, as root) for the collection.
+bench-relevance: $(VENV)/.installed
+	$(BIN)/python bench/relevance/build_collection.py --install
+	$(BIN)/python bench/relevance/run.py
 
 bench-stemmer: $(VENV)/.installed-test
 	$(BIN)/python bench/stemmer_agreement.py
