@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kennisbank.analysis import fold
@@ -23,6 +23,13 @@ from kennisbank.snippets import pages_for, render_snippet
 from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
 
 MAX_PAGE_SIZE = 100
+# Fewer documents than this hold all the words of a plain query: show those first, then
+# documents with some of the words (a long question rarely matches word for word).
+BROADEN_BELOW = 10
+NOTICE_NONE_WITH_ALL = ("Geen document bevat al uw zoekwoorden. Hieronder documenten met "
+                        "een deel ervan, de beste eerst.")
+NOTICE_FEW_WITH_ALL = ("Weinig documenten bevatten al uw zoekwoorden. Die staan bovenaan; "
+                       "daarna volgen documenten met een deel ervan.")
 # More-like-this analyses the document's text on every call; the start of a long report
 # names its subject well enough, and keeps a document page fast.
 SIMILAR_TEXT_CHARS = 100_000
@@ -132,6 +139,12 @@ class SearchService:
         parsed = self._parse(snap, request.query)
         table = self._facet_table(snap)
         base = table.live_docs if parsed.is_everything else snap.matching(parsed.query)
+        if parsed.broad is not None and len(base) < BROADEN_BELOW:
+            wider = snap.matching(parsed.broad)
+            if len(wider) > len(base):
+                notice = NOTICE_NONE_WITH_ALL if not base else NOTICE_FEW_WITH_ALL
+                parsed = replace(parsed, query=parsed.broad, notice=notice)
+                base = wider
         selected = _normalise_filters(request.filters, table)
         allowed, facets = _filter_and_count(base, table, selected, request)
         by_date = request.sort == "date" or parsed.is_everything

@@ -144,3 +144,30 @@ def test_exclusion_holds_whatever_the_document_order(tmp_path) -> None:
 def test_dutch_searches_find_the_page_with_the_matching_form(
         corpus_service: SearchService, query: str, page: str) -> None:
     assert page in paths(corpus_service, query)
+
+
+def test_plain_words_none_together_show_partial_matches(corpus_service: SearchService) -> None:
+    from kennisbank.search import NOTICE_NONE_WITH_ALL
+
+    response = corpus_service.search(SearchRequest(query="pettelaaroverleg zonnebloemveld"))
+    assert response.notice == NOTICE_NONE_WITH_ALL
+    assert [hit.path for hit in response.hits] == ["kopgroepen.txt"]
+
+
+def test_documents_with_all_words_come_before_partial_matches(
+        corpus_service: SearchService) -> None:
+    from kennisbank.search import NOTICE_FEW_WITH_ALL
+
+    response = corpus_service.search(SearchRequest(query="pettelaaroverleg wethouders"))
+    assert response.notice == NOTICE_FEW_WITH_ALL
+    assert response.hits[0].path == "kopgroepen.txt"  # the only one with both words
+    assert response.total > 1
+
+
+@pytest.mark.parametrize("query", ['"pettelaaroverleg zonnebloemveld"',
+                                   "pettelaaroverleg EN zonnebloemveld",
+                                   "pettelaaroverleg -kindcentra"])
+def test_explicit_syntax_is_never_broadened(corpus_service: SearchService, query: str) -> None:
+    response = corpus_service.search(SearchRequest(query=query))
+    assert response.total == 0
+    assert response.notice is None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.qparser import AndGroup, MultifieldParser, plugins
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
 
 from kennisbank.records import FACET_ALIASES, FACET_FIELDS
 
@@ -40,6 +40,8 @@ class ParsedQuery:
     query: wq.Query
     notice: str | None = None
     core: wq.Query | None = None
+    # For plain words only: any of the words, documents with all of them ranked first.
+    broad: wq.Query | None = None
 
     @property
     def highlight(self) -> wq.Query:
@@ -50,8 +52,10 @@ class ParsedQuery:
         return isinstance(self.query, wq.Every)
 
 
-def build_parser(schema) -> MultifieldParser:
-    parser = MultifieldParser(list(SEARCHABLE_FIELDS), schema, group=AndGroup)
+def build_parser(schema: Schema, all_words: bool = True) -> MultifieldParser:
+    """The query parser; `all_words=False` gives the one that needs any of the words."""
+    group = AndGroup if all_words else OrGroup
+    parser = MultifieldParser(list(SEARCHABLE_FIELDS), schema, group=group)
     parser.replace_plugin(
         plugins.OperatorsPlugin(
             And=r"(?<=\s)(AND|EN)(?=\s)",
@@ -105,8 +109,28 @@ def without_andnot(q: wq.Query) -> wq.Query:
     return q if q.is_leaf() else q.apply(without_andnot)
 
 
+ALL_WORDS_BOOST = 2.0  # in a broadened search, documents with every word come first
+
+
+def is_plain(text: str) -> bool:
+    """Only words: no quotes, brackets, operators, exclusions, fields or wildcards."""
+    words = text.split()
+    return len(words) > 1 and plain_words(text) == text and not OPERATOR_WORDS & set(words)
+
+
+def broad_query(any_parser: MultifieldParser, text: str, expand: Callable[[str], str] | None,
+                core: wq.Query) -> wq.Query | None:
+    """Any of the words, for when few documents hold them all; those that do rank first."""
+    if not is_plain(text):
+        return None
+    any_words = without_andnot(any_parser.parse(expand(text) if expand else text))
+    all_words = core.with_boost(ALL_WORDS_BOOST)
+    return with_ranking_boosts(wq.AndMaybe(any_words, all_words), text, any_parser.schema)
+
+
 def parse_query(parser: MultifieldParser, text: str,
-                expand: Callable[[str], str] | None = None) -> ParsedQuery:
+                expand: Callable[[str], str] | None = None,
+                any_parser: MultifieldParser | None = None) -> ParsedQuery:
     """Parse what the user typed. Malformed syntax is judged on the user's own text;
     `expand` (synonyms) then rewrites it before Whoosh sees it."""
     text = " ".join(text.split())
@@ -123,7 +147,8 @@ def parse_query(parser: MultifieldParser, text: str,
         q, notice = without_andnot(parser.parse(plain_words(text))), NOTICE_PLAIN_WORDS
     if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
         return ParsedQuery(wq.NullQuery, notice)
-    return ParsedQuery(with_ranking_boosts(q, text, parser.schema), notice, core=q)
+    broad = broad_query(any_parser, text, expand, q) if any_parser and not notice else None
+    return ParsedQuery(with_ranking_boosts(q, text, parser.schema), notice, core=q, broad=broad)
 
 
 # Ranking, tuned in one place. BM25F over title (TITLE_BOOST, in schema.py) and body

@@ -42,6 +42,7 @@ class IndexSnapshot:
             self._lease.close()
             raise
         self._parser = build_parser(self._index.schema)
+        self._any_parser = build_parser(self._index.schema, all_words=False)
 
     def close(self) -> None:
         self._searcher.close()
@@ -55,7 +56,7 @@ class IndexSnapshot:
         return self._searcher.doc_count()
 
     def parse(self, text: str, expand: Callable[[str], str] | None = None) -> ParsedQuery:
-        return parse_query(self._parser, text, expand)
+        return parse_query(self._parser, text, expand, self._any_parser)
 
     def matching(self, q: wq.Query) -> list[int]:
         """All document numbers that match, unranked (for totals and facets)."""
