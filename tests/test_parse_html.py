@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.parsers import html as html_parser
 from indexer.parsers.base import ParsedDocument, ParseError
-from indexer.parsers.html import parse_html
+from indexer.parsers.html import content, parse_html
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATA = REPO_ROOT.parent / "shared" / "testdata" / "html-extraction"
@@ -155,6 +154,17 @@ BODY = "<main><h1>Kop van de pagina</h1><p>Gewone tekst van de pagina zelf.</p><
         ),
         ("", BODY, "Kop van de pagina"),
         ("", "<p>Alleen tekst, geen kop.</p>", None),
+        # libxml2 leaves an SVG icon that comes first in <head>: its <title> is not the page's
+        (
+            "<svg><title>Zoekicoon</title></svg><title>Titel van de pagina</title>",
+            "<svg><title>Menu-icoon</title></svg>" + BODY,
+            "Titel van de pagina",
+        ),
+        (
+            "",
+            "<h1>Kop<script>var x = 1;</script> van de pagina</h1><p>Tekst.</p>",
+            "Kop van de pagina",
+        ),
     ],
 )
 def test_title(head: str, body: str, title: str | None) -> None:
@@ -174,6 +184,15 @@ def test_description_and_author_from_meta_tags() -> None:
     og = parse_html(page(BODY, head='<meta property="og:description" content="Via OG.">'))
     assert og.description == "Via OG."
     assert og.author is None
+
+
+def test_metadata_tags_in_the_body_count_too() -> None:
+    body = (
+        '<main><meta itemprop="datePublished" content="2022-04-01">'
+        '<meta itemprop="author" content="Redactie"><p>Tekst van de pagina.</p></main>'
+    )
+    doc = parse_html(page(body, head='<meta name="date" content="2020-01-01">'))
+    assert doc.date == dt.date(2022, 4, 1)  # datePublished ranks above date
 
 
 def test_author_that_is_a_link_is_ignored() -> None:
@@ -298,7 +317,7 @@ def test_unexpected_failure_inside_becomes_damaged(monkeypatch: pytest.MonkeyPat
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(html_parser.trafilatura, "extract", broken)
+    monkeypatch.setattr(content.trafilatura, "extract", broken)
     with pytest.raises(ParseError) as caught:
         parse_html(page("<p>Tekst.</p>"))
     assert caught.value.code == "damaged"
@@ -309,10 +328,36 @@ def test_unexpected_failure_inside_becomes_damaged(monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize("tag", ["div", "table", "b"])
 def test_deep_nesting_is_read_without_recursing(depth: int, tag: str) -> None:
     nested = f"<{tag}>" * depth + "<p>Diep verstopte zin.</p>" + f"</{tag}>" * depth
-    doc = parse_html(page(f"<p>Eerste zin van de pagina.</p>{nested}<p>Laatste zin.</p>"))
+    doc = parse_html(
+        page(
+            f"<p>Eerste zin van de pagina.</p>{nested}<p>Laatste zin.</p>"
+            '<p>Geplaatst op <time datetime="2020-01-31">31 januari</time>.</p>'
+        )
+    )
     assert "Eerste zin van de pagina." in doc.text
     assert "Diep verstopte zin." in doc.text
     assert doc.warnings
+    assert doc.date == dt.date(2020, 1, 31)  # metadata behind the deep part is found
+
+
+def test_heading_around_deep_nesting_gives_its_title() -> None:
+    nested = "<b>" * 5000 + "diep" + "</b>" * 5000
+    doc = parse_html(page(f"<h1>Kop van de pagina{nested}</h1><p>Tekst van de pagina.</p>"))
+    assert doc.title == "Kop van de pagina"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"https://www.pactvoorkindcentra.nl/over-ons",
+        b"programma.html",
+        b'<?xml version="1.0"?><?xml version="1.0"?><p>Tekst over kindcentra.</p>',
+    ],
+    ids=["url", "filename", "xml"],
+)
+def test_markup_beautifulsoup_warns_about_is_read_quietly(data: bytes) -> None:
+    # bs4 warns that these look like a URL, a file name or XML; pytest makes that an error.
+    assert parse_html(data).text
 
 
 def test_unclosed_tags_by_the_thousand() -> None:
