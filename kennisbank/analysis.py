@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -215,6 +215,12 @@ class DutchAnalyzer:
 
             self._splitter = load_splitter(stopwords=self.stopwords)
         return self._splitter
+
+    def use_vocabulary(self, counts: Mapping[str, int]) -> None:
+        """Let compound splitting also use the corpus's own words (`kindcentrum`, names
+        of programmes) as parts; `counts` are document frequencies."""
+        if self.compounds:
+            self._splitter = self.splitter().with_vocabulary(counts)
 
     def compound_parts(self, folded: str) -> tuple[str, ...]:
         """What an indexed word adds besides itself: its compound parts."""

@@ -122,3 +122,17 @@ def test_generation_from_an_older_release_without_lease_file_is_served(
     generation = build_index(corpus_copy, index).generation
     (index / generation / "readers.lock").unlink()
     assert SearchService(index).search(SearchRequest(query="kindcentrum")).total == 5
+
+
+def test_compound_splitting_learns_the_corpus_vocabulary(tmp_path: Path) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    # `pettelaar` is in no Dutch word list; the corpus uses it on its own twice.
+    (corpus / "a.txt").write_text("De pettelaar vergadert.", encoding="utf-8")
+    (corpus / "b.txt").write_text("Een pettelaar spreekt.", encoding="utf-8")
+    (corpus / "c.txt").write_text("Het pettelaaroverleg.", encoding="utf-8")
+    build_index(corpus, index)
+    assert SearchService(index).search(SearchRequest(query="pettelaar")).total == 2
+    (corpus / "c.txt").write_text("Het pettelaaroverleg, opnieuw.", encoding="utf-8")
+    build_index(corpus, index)
+    assert SearchService(index).search(SearchRequest(query="pettelaar")).total == 3

@@ -257,8 +257,23 @@ class IndexWriteSession:
         return True
 
     def upsert(self, record: DocumentRecord) -> None:
+        if not self.changed:
+            self._use_corpus_vocabulary()
         self._writer.update_document(**_record_fields(record))
         self.changed = True
+
+    def _use_corpus_vocabulary(self) -> None:
+        """Compound splitting also knows the words of the indexed corpus (taken from the
+        previous generation, so it costs nothing when no file changed)."""
+        if self.previous is None:
+            return
+        with open_generation(self.root, self.previous).reader() as reader:
+            counts = {(term.decode("utf-8") if isinstance(term, bytes) else term):
+                      info.doc_frequency() for term, info in reader.iter_field("words")}
+        analyzers = {id(a): a for a in (self._writer.schema[name].analyzer.analyzer
+                                        for name in ("title", "body", "words"))}
+        for analyzer in analyzers.values():
+            analyzer.use_vocabulary(counts)
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)
