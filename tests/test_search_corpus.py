@@ -171,3 +171,13 @@ def test_explicit_syntax_is_never_broadened(corpus_service: SearchService, query
     response = corpus_service.search(SearchRequest(query=query))
     assert response.total == 0
     assert response.notice is None
+
+
+@pytest.mark.parametrize("word", ["peuterspeelzaal", "welzijn", "opvoeding"])
+def test_no_suggestion_for_a_word_found_as_a_compound_part(corpus_service: SearchService,
+                                                           word: str) -> None:
+    # The corpus has these only inside compounds (peuterspeelzaalorganisaties,
+    # jeugdwelzijn, opvoedingsomgeving): found, and not "corrected".
+    response = corpus_service.search(SearchRequest(query=word))
+    assert response.total >= 1
+    assert response.suggestion is None
