@@ -122,6 +122,9 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
                 report.removed.append(path)
             progress = Progress(len(jobs), progress_stream)
             _apply(session, options, jobs, set(manifest), report, progress)
+            kept = sum(1 for failure in report.failed if failure.kept_previous)
+            session.expected_documents = (report.unchanged + len(report.added)
+                                          + len(report.updated) + kept)
         report.warnings = _carried_warnings(options.index, present, report) + report.warnings
         report.generation = current_generation(options.index) or ""
         report.documents = document_count(options.index)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kennisbank.config import Settings, SettingsError, load_settings
-from kennisbank.engine.store import IndexBusyError, IndexMissingError
+from kennisbank.engine.store import IndexBusyError, IndexCheckError, IndexMissingError
 from kennisbank.explain import format_explanation
 from kennisbank.records import FACET_FIELDS, facet_field_name
 from kennisbank.search import MAX_PAGE_SIZE, SearchRequest, SearchResponse, SearchService
@@ -243,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (IndexBusyError, IndexMissingError, FileNotFoundError) as exc:
         print(f"kennisbank: {exc}", file=sys.stderr)
         return 3
+    except IndexCheckError as exc:
+        print(f"kennisbank: {exc}; de vorige index blijft in gebruik.", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"kennisbank: {describe_os_error(exc)}", file=sys.stderr)
         return 1

@@ -134,3 +134,20 @@ def test_unwritable_index_is_reported_and_the_old_one_served(indexed: tuple[Path
     assert current_generation(index) == before
     assert sorted(p.name for p in index.glob("gen-*")) == [before]
     assert _total(index, "oudoverleg") == OLD
+
+
+def test_a_generation_that_fails_its_check_is_not_published(indexed: tuple[Path, Path]) -> None:
+    from kennisbank.engine.store import IndexCheckError, IndexWriteSession
+    from kennisbank.records import DocumentRecord, document_id
+
+    _corpus, index = indexed
+    before = current_generation(index)
+    record = DocumentRecord(id=document_id("x.txt"), path="x.txt", title="X",
+                            text="Het zwaluwnest.", format="txt", size=15, sha256="0")
+    session = IndexWriteSession(index)
+    with pytest.raises(IndexCheckError, match="in plaats van"), session:
+        session.upsert(record)
+        session.expected_documents = OLD  # one too few: something went missing
+    assert current_generation(index) == before
+    assert sorted(p.name for p in index.glob("gen-*")) == [before]
+    assert _total(index, "zwaluwnest") == 0

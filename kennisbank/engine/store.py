@@ -26,6 +26,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import writing
+from whoosh.query import Term
+from whoosh.searching import Searcher
 
 from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.schema import FACET_MULTI, SCHEMA_VERSION, build_schema
@@ -44,6 +46,10 @@ class IndexBusyError(RuntimeError):
 
 class IndexMissingError(RuntimeError):
     """No complete index exists yet at the given path."""
+
+
+class IndexCheckError(RuntimeError):
+    """A freshly written generation failed its check; it is not published."""
 
 
 class GenerationGoneError(RuntimeError):
@@ -217,6 +223,8 @@ class IndexWriteSession:
         self.path = root / self.generation
         self._writer: writing.IndexWriter | None = None
         self.changed = False
+        self.expected_documents: int | None = None  # set by the caller before leaving
+        self._probe: DocumentRecord | None = None
 
     def needs_full_rebuild(self) -> bool:
         if self.full or self.previous is None:
@@ -261,6 +269,7 @@ class IndexWriteSession:
             self._use_corpus_vocabulary()
         self._writer.update_document(**_record_fields(record))
         self.changed = True
+        self._probe = record
 
     def _use_corpus_vocabulary(self) -> None:
         """Compound splitting also knows the words of the indexed corpus (taken from the
@@ -288,6 +297,7 @@ class IndexWriteSession:
         try:
             mergetype = writing.CLEAR if self.rebuild else writing.MERGE_SMALL
             self._writer.commit(mergetype=mergetype)
+            self._check()
             self._make_durable()
         except BaseException:
             shutil.rmtree(self.path, ignore_errors=True)
@@ -296,6 +306,31 @@ class IndexWriteSession:
         # generation and the next run removes this one.
         atomic_write_text(self.root / CURRENT_FILE, self.generation + "\n")
         remove_old_generations(self.root, keep={self.generation})
+
+    def _check(self) -> None:
+        """Open the new generation as a reader will, and check it before anyone does:
+        the expected number of documents, and the last document written is found by
+        its id and by a word of its text."""
+        with whoosh_index.open_dir(str(self.path)).searcher() as searcher:
+            count = searcher.doc_count()
+            if self.expected_documents is not None and count != self.expected_documents:
+                raise IndexCheckError(
+                    f"de nieuwe index bevat {count} documenten in plaats van "
+                    f"{self.expected_documents}")
+            if self._probe is not None and not self._finds(searcher, self._probe):
+                raise IndexCheckError(
+                    f"de proefzoekvraag vindt {self._probe.path} niet terug")
+
+    @staticmethod
+    def _finds(searcher: Searcher, record: DocumentRecord) -> bool:
+        docnum = searcher.document_number(id=record.id)
+        if docnum is None:
+            return False
+        analyzer = searcher.schema["body"].analyzer
+        word = next(iter(analyzer(record.text[:2000])), None) if record.text else None
+        if word is None:
+            return True
+        return docnum in set(searcher.docs_for_query(Term("body", word.text)))
 
     def _make_durable(self) -> None:
         """fsync every file of the new generation before readers may see it (Whoosh
