@@ -152,7 +152,10 @@ class SearchService:
         end = request.page * request.page_size
         top = snap.top(parsed.query, set(allowed) if filtered else None, end, by_date)
         page = top[end - request.page_size:end]
-        hits = [_make_hit(snap, docnum, score, parsed) for docnum, score in page]
+        spans = {} if parsed.is_everything else snap.match_spans_many(
+            [docnum for docnum, _score in page], parsed.highlight)
+        hits = [_make_hit(snap.record(docnum), score, spans.get(docnum, []))
+                for docnum, score in page]
         suggestion = None if parsed.is_everything else _suggestion(snap, request.query)
         return SearchResponse(request, len(allowed), hits, facets, suggestion, parsed.notice,
                               snap.generation)
@@ -272,9 +275,7 @@ def _facet_values(counter: Counter, selected: set[str], name: str) -> list[Facet
     return values
 
 
-def _make_hit(snap: IndexSnapshot, docnum: int, score: float, parsed: ParsedQuery) -> Hit:
-    record = snap.record(docnum)
-    spans = [] if parsed.is_everything else snap.match_spans(docnum, parsed.highlight)
+def _make_hit(record: dict, score: float, spans: list[tuple[int, int, str]]) -> Hit:
     snippet_source = record["text"] or record.get("description", "")
     return Hit(
         id=record["id"],

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 from whoosh import scoring, sorting
+from whoosh.searching import Searcher
 
 from kennisbank.analysis import DutchAnalyzer
 from kennisbank.engine.query import ParsedQuery, build_parser, parse_query
@@ -100,20 +101,29 @@ class IndexSnapshot:
 
     def match_spans(self, docnum: int, q: wq.Query, fieldname: str = "body"
                     ) -> list[tuple[int, int, str]]:
-        """Where the query matches in one document: (start, end, term) character spans,
+        """Where the query matches in one document (see `match_spans_many`)."""
+        return self.match_spans_many([docnum], q, fieldname)[docnum]
+
+    def match_spans_many(self, docnums: Iterable[int], q: wq.Query, fieldname: str = "body"
+                         ) -> dict[int, list[tuple[int, int, str]]]:
+        """Where the query matches in each document: (start, end, term) character spans,
         from the postings, so a 500-page report costs no more than a page. A phrase
-        contributes only the places where its words stand together."""
-        spans: set[tuple[int, int, str]] = set()
-        for leaf in q.leaves():
-            if leaf.field() != fieldname:
-                continue
-            if isinstance(leaf, wq.Phrase):
-                spans.update(self._phrase_spans(docnum, fieldname, leaf))
-                continue
-            for term in self._expanded_terms(leaf, fieldname):
-                spans.update((start, end, term)
-                             for _pos, start, end in self._postings(docnum, fieldname, term))
-        return sorted(spans)
+        contributes only the places where its words stand together. The documents are
+        visited in index order with one postings cursor per term, which only moves
+        forward: cheap for the ten hits of a page."""
+        leaves = [leaf for leaf in q.leaves() if leaf.field() == fieldname]
+        terms = {term for leaf in leaves if not isinstance(leaf, wq.Phrase)
+                 for term in self._expanded_terms(leaf, fieldname)}
+        phrases = [leaf for leaf in leaves if isinstance(leaf, wq.Phrase)]
+        cursors = _Cursors(self._searcher, fieldname)
+        result = {}
+        for docnum in sorted(set(docnums)):
+            spans = {(start, end, term) for term in terms
+                     for _pos, start, end in cursors.occurrences(docnum, term)}
+            for phrase in phrases:
+                spans.update(_phrase_spans(docnum, phrase, cursors))
+            result[docnum] = sorted(spans)
+        return result
 
     def _expanded_terms(self, leaf: wq.Query, fieldname: str) -> list[str]:
         # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows the
@@ -123,34 +133,6 @@ class IndexSnapshot:
                 for name, text in leaf.expanded_terms(reader, phrases=True)
                 if name == fieldname and (name, text) in reader]
 
-    def _postings(self, docnum: int, fieldname: str, term: str) -> list[tuple[int, int, int]]:
-        """(position, start, end) of every occurrence of `term` in the document."""
-        if (fieldname, term) not in self._searcher.reader():
-            return []
-        matcher = self._searcher.postings(fieldname, term)
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            return list(matcher.value_as("characters"))
-        return []
-
-    def _phrase_spans(self, docnum: int, fieldname: str, phrase: wq.Phrase
-                      ) -> list[tuple[int, int, str]]:
-        occurrences = [{pos: (start, end) for pos, start, end in
-                        self._postings(docnum, fieldname, word)} for word in phrase.words]
-        if not occurrences or not all(occurrences):
-            return []
-        key = " ".join(phrase.words)
-        spans = []
-        for first in occurrences[0]:
-            chain = [first]
-            for positions in occurrences[1:]:
-                following = [p for p in positions if 0 < p - chain[-1] <= phrase.slop]
-                if not following:
-                    break
-                chain.append(min(following))
-            if len(chain) == len(occurrences):
-                spans.extend((*occurrences[i][pos], key) for i, pos in enumerate(chain))
-        return spans
 
     def lexicon_words(self, fieldname: str) -> Iterable[str]:
         for term in self._searcher.reader().lexicon(fieldname):
@@ -171,3 +153,45 @@ class IndexSnapshot:
             return []
         results = self._searcher.more_like(docnum, "body", text=text, top=limit, numterms=12)
         return [hit.docnum for hit in results]
+
+
+class _Cursors:
+    """One forward-only postings matcher per term of a field."""
+
+    def __init__(self, searcher: Searcher, fieldname: str) -> None:
+        self._searcher = searcher
+        self._fieldname = fieldname
+        self._matchers: dict[str, object] = {}
+
+    def occurrences(self, docnum: int, term: str) -> list[tuple[int, int, int]]:
+        """(position, start, end) of every occurrence of `term` in the document."""
+        matcher = self._matchers.get(term)
+        if matcher is None:
+            if (self._fieldname, term) not in self._searcher.reader():
+                return []
+            matcher = self._matchers[term] = self._searcher.postings(self._fieldname, term)
+        if matcher.is_active() and matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            return list(matcher.value_as("characters"))
+        return []
+
+
+def _phrase_spans(docnum: int, phrase: wq.Phrase, cursors: _Cursors
+                  ) -> list[tuple[int, int, str]]:
+    occurrences = [{pos: (start, end) for pos, start, end in
+                    cursors.occurrences(docnum, word)} for word in phrase.words]
+    if not occurrences or not all(occurrences):
+        return []
+    key = " ".join(phrase.words)
+    spans = []
+    for first in occurrences[0]:
+        chain = [first]
+        for positions in occurrences[1:]:
+            following = [p for p in positions if 0 < p - chain[-1] <= phrase.slop]
+            if not following:
+                break
+            chain.append(min(following))
+        if len(chain) == len(occurrences):
+            spans.extend((*occurrences[i][pos], key) for i, pos in enumerate(chain))
+    return spans
