@@ -139,6 +139,10 @@ class SearchService:
         parsed = self._parse(snap, request.query)
         table = self._facet_table(snap)
         base = table.live_docs if parsed.is_everything else snap.matching(parsed.query)
+        # Spelling help only where the user's words found little (it costs a scan of
+        # the vocabulary per unknown word).
+        few_found = not parsed.is_everything and len(base) < BROADEN_BELOW
+        suggestion = _suggestion(snap, request.query) if few_found else None
         if parsed.broad is not None and len(base) < BROADEN_BELOW:
             wider = snap.matching(parsed.broad)
             if len(wider) > len(base):
@@ -156,7 +160,6 @@ class SearchService:
             [docnum for docnum, _score in page], parsed.highlight)
         hits = [_make_hit(snap.record(docnum), score, spans.get(docnum, []))
                 for docnum, score in page]
-        suggestion = None if parsed.is_everything else _suggestion(snap, request.query)
         return SearchResponse(request, len(allowed), hits, facets, suggestion, parsed.notice,
                               snap.generation)
 

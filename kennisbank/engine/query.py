@@ -181,6 +181,6 @@ def with_ranking_boosts(q: wq.Query, text: str, schema: Schema) -> wq.Query:
     if exact:
         boosts.append(wq.Or([wq.Term("words", term) for term in exact], boost=EXACT_BOOST))
     stems = schema["body"].analyzer.analyzer.terms(words, mode="query")
-    if len(stems) > 1:
+    if len(stems) > 1 and PROXIMITY_BOOST > 0:
         boosts.append(wq.Phrase("body", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
     return wq.AndMaybe(q, wq.Or(boosts)) if boosts else q

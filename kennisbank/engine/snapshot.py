@@ -144,7 +144,8 @@ class IndexSnapshot:
     def corrections(self, fieldname: str, word: str, limit: int = 3) -> list[str]:
         """Close words from the field's vocabulary, most frequent first."""
         corrector = self._searcher.corrector(fieldname)
-        return list(corrector.suggest(word, limit=limit, maxdist=2, prefix=1))
+        # Misspellings rarely start wrong; a two-letter prefix keeps the scan short.
+        return list(corrector.suggest(word, limit=limit, maxdist=2, prefix=2))
 
     def more_like(self, docnum: int, text: str, limit: int) -> list[int]:
         """Documents sharing the key terms of `text`, best first, `docnum` itself left
