@@ -32,6 +32,9 @@ class FacetTable:
     live_docs: frozenset[int]
 
 
+MIN_CORRECTED_LENGTH = 4  # shorter words are too often abbreviations to correct
+
+
 class IndexSnapshot:
     def __init__(self, root: Path, generation: str) -> None:
         self.generation = generation
@@ -145,6 +148,9 @@ class IndexSnapshot:
         """Close words from the field's vocabulary, most frequent first."""
         corrector = self._searcher.corrector(fieldname)
         # Misspellings rarely start wrong; a two-letter prefix keeps the scan short.
+        # (Whoosh's automaton fails on a prefix longer than the word.)
+        if len(word) < MIN_CORRECTED_LENGTH:
+            return []
         return list(corrector.suggest(word, limit=limit, maxdist=2, prefix=2))
 
     def more_like(self, docnum: int, text: str, limit: int) -> list[int]:
