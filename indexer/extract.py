@@ -6,11 +6,13 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.parsers.base import ParsedDocument, ParseError
 from indexer.sidecar import Sidecar, parse_sidecar
 from indexer.walk import SourceFile
+from kennisbank.analysis import DutchAnalyzer
 from kennisbank.records import DocumentRecord, document_id
 
 PAGE_SEPARATOR = "\n\n"
@@ -64,16 +66,31 @@ def _page_starts(pages: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(starts)
 
 
+@lru_cache(maxsize=1)
+def _word_finder() -> DutchAnalyzer:
+    """One per worker process: folding and stopwords only (no stems, no compounds)."""
+    return DutchAnalyzer(stemmer="none", compounds=False)
+
+
+def vocabulary_of(*texts: str) -> str:
+    """The distinct words of the texts, in order of first use."""
+    finder = _word_finder()
+    words = dict.fromkeys(token.text for text in texts
+                          for token in finder.words(text, mode="query"))
+    return " ".join(words)
+
+
 def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
                  sidecar: Sidecar, sidecar_sha256: str) -> DocumentRecord:
     """Merge what the parser read with what the curator wrote (the curator wins)."""
     text = PAGE_SEPARATOR.join(parsed.pages) if parsed.pages else parsed.text
     date = sidecar.date or _iso(parsed.date)
     year = sidecar.year or _year_of(date)
+    title = sidecar.title or parsed.title or _title_from_path(source.relpath)
     return DocumentRecord(
         id=document_id(source.relpath),
         path=source.relpath,
-        title=sidecar.title or parsed.title or _title_from_path(source.relpath),
+        title=title,
         text=text,
         format=source.format,
         size=source.size,
@@ -92,6 +109,7 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
         audiences=sidecar.audiences,
         source_url=sidecar.source_url,
         warnings=parsed.warnings,
+        vocabulary=vocabulary_of(title, text),
     )
 
 

@@ -34,6 +34,7 @@ WORD_RE = re.compile(rf"{_WORD}(?:[-‐‑]{_WORD})*[-‐‑]?")
 HYPHEN_RE = re.compile(r"[-‐‑]")
 # A word ending in a hyphen before a conjunction: an elided compound may follow.
 ELIDED_RE = re.compile(r"\w[-‐‑]\s+(?:en|of|tot)\s", re.IGNORECASE)
+ELISION_WINDOW = 80  # characters around `x- en` that can hold an elided compound
 APOSTROPHE_RE = re.compile(r"['’`]")
 
 
@@ -231,9 +232,21 @@ class DutchAnalyzer:
         if not self.compounds:
             return (lambda _word: ()), {}
         splitter = self.splitter()
-        elisions = {e.start: e.compound for e in splitter.find_elisions(text)} \
-            if ELIDED_RE.search(text) else {}
-        return splitter.split, elisions
+        return splitter.split, self._elisions(splitter, text)
+
+    @staticmethod
+    def _elisions(splitter: CompoundSplitter, text: str) -> dict[int, str]:
+        """Elided compounds by token start. Only the few words around each `x- en`
+        are looked at: running the elision finder over a whole report costs more than
+        analysing it."""
+        found: dict[int, str] = {}
+        for match in ELIDED_RE.finditer(text):
+            begin = max(0, match.start() - ELISION_WINDOW)
+            begin = text.rfind(" ", 0, begin + 1) + 1 if begin else 0  # whole words only
+            window = text[begin:match.end() + ELISION_WINDOW]
+            for elision in splitter.find_elisions(window):
+                found[begin + elision.start] = elision.compound
+        return found
 
     def words(self, text: str, start_pos: int = 0, mode: str = "index") -> Iterator[Token]:
         """Normalised words before stemming, with positions that count only kept words.

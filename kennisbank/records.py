@@ -70,6 +70,9 @@ class DocumentRecord:
     audiences: tuple[str, ...] = ()
     source_url: str = ""
     warnings: tuple[str, ...] = field(default=())
+    # The document's distinct words (folded, unstemmed), made by the extraction worker
+    # so the single index writer need not analyse the text twice. Not stored.
+    vocabulary: str = ""
 
     @property
     def page_count(self) -> int:

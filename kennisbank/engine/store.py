@@ -186,9 +186,9 @@ def _record_fields(record: DocumentRecord) -> dict[str, object]:
         "stat_key": record.stat_key,
         "title": record.title,
         "body": record.text,
-        "words": f"{record.title}\n{record.text}",
+        "words": record.vocabulary or f"{record.title}\n{record.text}",
         "date": _date_number(record.date, record.year),
-        "record": asdict(record),
+        "record": {**asdict(record), "vocabulary": ""},
     }
     for name, values in record.facet_values().items():
         clean = [v.replace(",", " ").strip() for v in values if v.strip()]
