@@ -137,10 +137,6 @@ class IndexSnapshot:
                 if name == fieldname and (name, text) in reader]
 
 
-    def lexicon_words(self, fieldname: str) -> Iterable[str]:
-        for term in self._searcher.reader().lexicon(fieldname):
-            yield term.decode("utf-8") if isinstance(term, bytes) else term
-
     def has_word(self, fieldname: str, word: str) -> bool:
         return self._searcher.reader().doc_frequency(fieldname, word) > 0
 
