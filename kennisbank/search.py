@@ -143,12 +143,8 @@ class SearchService:
         # the vocabulary per unknown word).
         few_found = not parsed.is_everything and len(base) < BROADEN_BELOW
         suggestion = _suggestion(snap, request.query) if few_found else None
-        if parsed.broad is not None and len(base) < BROADEN_BELOW:
-            wider = snap.matching(parsed.broad)
-            if len(wider) > len(base):
-                notice = NOTICE_NONE_WITH_ALL if not base else NOTICE_FEW_WITH_ALL
-                parsed = replace(parsed, query=parsed.broad, notice=notice)
-                base = wider
+        if few_found:
+            parsed, base = _broadened(snap, parsed, base)
         selected = _normalise_filters(request.filters, table)
         allowed, facets = _filter_and_count(base, table, selected, request)
         by_date = request.sort == "date" or parsed.is_everything
@@ -220,6 +216,19 @@ class SearchService:
             for name in ("type", "format")
         }
         return {"documents": documents, "generation": generation, **counts}
+
+
+def _broadened(snap: IndexSnapshot, parsed: ParsedQuery, base: list[int]
+               ) -> tuple[ParsedQuery, list[int]]:
+    """Few documents hold all the words of a plain query: also take those with some of
+    them (ranked after), and say so."""
+    if parsed.broad is None:
+        return parsed, base
+    wider = snap.matching(parsed.broad)
+    if len(wider) <= len(base):
+        return parsed, base
+    notice = NOTICE_NONE_WITH_ALL if not base else NOTICE_FEW_WITH_ALL
+    return replace(parsed, query=parsed.broad, notice=notice), wider
 
 
 def _normalise_filters(
