@@ -15,7 +15,13 @@ from pathlib import Path
 
 from kennisbank.analysis import fold
 from kennisbank.engine.pool import SnapshotPool
-from kennisbank.engine.query import OPERATOR_WORDS, ParsedQuery
+from kennisbank.engine.query import (
+    OPERATOR_WORDS,
+    PROXIMITY_FACTOR,
+    PROXIMITY_SLOP,
+    RERANK_DEPTH,
+    ParsedQuery,
+)
 from kennisbank.engine.snapshot import FacetTable, IndexSnapshot
 from kennisbank.explain import Explanation, explain
 from kennisbank.records import FACET_FIELDS
@@ -150,7 +156,10 @@ class SearchService:
         by_date = request.sort == "date" or parsed.is_everything
         filtered = bool(selected or request.year_from or request.year_to)
         end = request.page * request.page_size
-        top = snap.top(parsed.query, set(allowed) if filtered else None, end, by_date)
+        depth = end if by_date else max(end, RERANK_DEPTH)
+        top = snap.top(parsed.query, set(allowed) if filtered else None, depth, by_date)
+        if not by_date and parsed.proximity_terms:
+            top = _reranked_by_proximity(snap, top, parsed.proximity_terms)
         page = top[end - request.page_size:end]
         spans = {} if parsed.is_everything else snap.match_spans_many(
             [docnum for docnum, _score in page], parsed.highlight)
@@ -216,6 +225,18 @@ class SearchService:
             for name in ("type", "format")
         }
         return {"documents": documents, "generation": generation, **counts}
+
+
+def _reranked_by_proximity(snap: IndexSnapshot, top: list[tuple[int, float]],
+                           terms: tuple[str, ...]) -> list[tuple[int, float]]:
+    """The best hits again, those where the query words stand close together first
+    among equals (a bounded re-rank: a proximity clause in the query itself would
+    score every matching document)."""
+    head, tail = top[:RERANK_DEPTH], top[RERANK_DEPTH:]
+    close = snap.close_together([docnum for docnum, _score in head], terms, PROXIMITY_SLOP)
+    rescored = [(docnum, score * PROXIMITY_FACTOR if docnum in close else score)
+                for docnum, score in head]
+    return sorted(rescored, key=lambda hit: -hit[1]) + tail
 
 
 def _broadened(snap: IndexSnapshot, parsed: ParsedQuery, base: list[int]

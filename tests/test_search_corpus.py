@@ -181,3 +181,16 @@ def test_no_suggestion_for_a_word_found_as_a_compound_part(corpus_service: Searc
     response = corpus_service.search(SearchRequest(query=word))
     assert response.total >= 1
     assert response.suggestion is None
+
+
+def test_words_close_together_rank_first(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = " ".join(["tekst"] * 30)
+    (corpus / "a-ver.txt").write_text(f"Passend onderwijs. {filler} Jeugdhulp.", encoding="utf-8")
+    (corpus / "z-dicht.txt").write_text(f"Jeugdhulp en passend onderwijs. {filler}",
+                                      encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    hits = SearchService(tmp_path / "index").search(
+        SearchRequest(query="passend onderwijs jeugdhulp")).hits
+    assert [hit.path for hit in hits] == ["z-dicht.txt", "a-ver.txt"]

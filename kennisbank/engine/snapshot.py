@@ -6,6 +6,8 @@ the search service keeps one per thread and per generation.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +130,19 @@ class IndexSnapshot:
             result[docnum] = sorted(spans)
         return result
 
+    def close_together(self, docnums: Iterable[int], terms: tuple[str, ...], slop: int,
+                       fieldname: str = "body") -> set[int]:
+        """The documents in which all `terms` occur within a window of
+        len(terms) - 1 + slop positions."""
+        cursors = _Cursors(self._searcher, fieldname)
+        found = set()
+        for docnum in sorted(set(docnums)):
+            occurrences = sorted((pos, index) for index, term in enumerate(terms)
+                                 for pos, _start, _end in cursors.occurrences(docnum, term))
+            if _smallest_window(occurrences, len(terms)) <= len(terms) - 1 + slop:
+                found.add(docnum)
+        return found
+
     def _expanded_terms(self, leaf: wq.Query, fieldname: str) -> list[str]:
         # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows the
         # `fieldname` argument, so only the first field's terms come back.
@@ -156,6 +171,22 @@ class IndexSnapshot:
             return []
         results = self._searcher.more_like(docnum, "body", text=text, top=limit, numterms=12)
         return [hit.docnum for hit in results]
+
+
+def _smallest_window(occurrences: list[tuple[int, int]], wanted: int) -> float:
+    """Width in positions of the smallest window holding each of `wanted` terms, given
+    (position, term index) pairs sorted by position; infinite if a term is missing."""
+    best, seen, left = math.inf, Counter(), 0
+    for position, term in occurrences:
+        seen[term] += 1
+        while len(seen) == wanted:
+            best = min(best, position - occurrences[left][0])
+            gone = occurrences[left][1]
+            seen[gone] -= 1
+            if not seen[gone]:
+                del seen[gone]
+            left += 1
+    return best
 
 
 class _Cursors:
