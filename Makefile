@@ -11,6 +11,7 @@ DUTCH_PDF := /usr/share/doc/lilypond/html/Documentation/web.nl.pdf
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo )
 
 .PHONY: serve test index lint bench bench-html bench-stemmer bench-relevance clean
+BENCH_SIZES ?= 1000 10000
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 niet gevonden (zet PYTHON=...)"; exit 1; }
@@ -45,6 +46,12 @@ lint: $(VENV)/.installed-test
 
 bench-html: $(VENV)/.installed-test
 	$(BIN)/python bench/html_extraction.py
+
+# Speed and memory at scale (issue 7): corpus build, indexing, search, HTTP, RSS.
+# Not part of `make test`; needs Debian's Dutch documentation (apt-get, as root).
+# BENCH_SIZES="1000 10000 100000" for the full set (100k takes hours on 2 cores).
+bench: $(VENV)/.installed-test
+	for size in $(BENCH_SIZES); do $(BIN)/python bench/run_all.py --size $$size || exit 1; done
 
 # Installs Debian's Dutch documentation (apt-get, as root) for the collection.
 bench-relevance: $(VENV)/.installed
