@@ -168,9 +168,13 @@ def _next_generation_name(root: Path) -> str:
 
 
 def _link_copy(source: Path, target: Path) -> None:
+    """The previous generation's index files, hard-linked (Whoosh writes new files and
+    never changes old ones). Locks and the completion marker are not carried over: an
+    unfinished generation must not look complete."""
     target.mkdir()
     for item in source.iterdir():
-        if item.is_file() and not item.name.endswith(".lock"):
+        if item.is_file() and not (item.name in (GENERATION_META, READERS_LOCK)
+                                   or item.name.endswith(("WRITELOCK", ".lock"))):
             try:
                 os.link(item, target / item.name)
             except OSError:
