@@ -109,7 +109,7 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
     if not options.corpus.is_dir():
         raise CorpusMissingError(f"De map met documenten bestaat niet: {options.corpus}")
     began = time.monotonic()
-    report = RunReport(corpus=str(options.corpus), started=_now(), full=options.full)
+    report = RunReport(corpus=str(options.corpus.resolve()), started=_now(), full=options.full)
     files, skipped = walk_corpus(options.corpus)
     report.skipped = [{"path": s.relpath, "reason": s.reason} for s in skipped]
     with writer_lock(options.index):
