@@ -8,12 +8,14 @@ counts ignore that facet's own selection.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 from kennisbank.analysis import fold
+from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.pool import SnapshotPool
 from kennisbank.engine.query import (
     OPERATOR_WORDS,
@@ -22,7 +24,8 @@ from kennisbank.engine.query import (
     RERANK_DEPTH,
     ParsedQuery,
 )
-from kennisbank.engine.snapshot import FacetTable, IndexSnapshot
+from kennisbank.engine.snapshot import IndexSnapshot
+from kennisbank.engine.vectors import Scored
 from kennisbank.explain import Explanation, explain
 from kennisbank.records import FACET_FIELDS
 from kennisbank.snippets import pages_for, render_snippet
@@ -118,21 +121,12 @@ class SearchService:
         self.index_root = Path(index_root)
         self._pool = SnapshotPool(self.index_root)
         self._synonyms = SynonymFile(synonyms)
-        self._facet_tables: dict[str, FacetTable] = {}
         self._lock = threading.Lock()
         self._similar_cache: dict[tuple[str, str, int], tuple[str, ...]] = {}
 
     def close(self) -> None:
         """Release the index (its generations may then be removed by the indexer)."""
         self._pool.close()
-
-    def _facet_table(self, snap: IndexSnapshot) -> FacetTable:
-        with self._lock:
-            table = self._facet_tables.get(snap.generation)
-            if table is None:
-                table = snap.facet_table()
-                self._facet_tables = {snap.generation: table}
-            return table
 
     def search(self, request: SearchRequest) -> SearchResponse:
         with self._pool.borrow() as snap:
@@ -143,30 +137,30 @@ class SearchService:
 
     def _search(self, snap: IndexSnapshot, request: SearchRequest) -> SearchResponse:
         parsed = self._parse(snap, request.query)
-        table = self._facet_table(snap)
-        base = table.live_docs if parsed.is_everything else snap.matching(parsed.query)
+        scored = snap.evaluate(parsed.query)
         # Spelling help only where the user's words found little (it costs a scan of
         # the vocabulary per unknown word).
-        few_found = not parsed.is_everything and len(base) < BROADEN_BELOW
+        few_found = not parsed.is_everything and scored.total < BROADEN_BELOW
         suggestion = _suggestion(snap, request.query) if few_found else None
         if few_found:
-            parsed, base = _broadened(snap, parsed, base)
-        selected = _normalise_filters(request.filters, table)
-        allowed, facets = _filter_and_count(base, table, selected, request)
-        by_date = request.sort == "date" or parsed.is_everything
-        filtered = bool(selected or request.year_from or request.year_to)
+            parsed, scored = _broadened(snap, parsed, scored)
+        columns = snap.facets()
+        selected = _normalise_filters(request.filters, columns)
+        allowed, facets = _filter_and_count(scored.mask, columns, selected, request)
         end = request.page * request.page_size
-        depth = end if by_date else max(end, RERANK_DEPTH)
-        top = snap.top(parsed.query, set(allowed) if filtered else None, depth, by_date)
-        if not by_date and parsed.proximity_terms:
-            top = _reranked_by_proximity(snap, top, parsed.proximity_terms)
+        if request.sort == "date" or parsed.is_everything:
+            top = snap.newest(scored, allowed, end)
+        else:
+            top = snap.best(scored, allowed, max(end, RERANK_DEPTH))
+            if parsed.proximity_terms:
+                top = _reranked_by_proximity(snap, top, parsed.proximity_terms)
         page = top[end - request.page_size:end]
         spans = {} if parsed.is_everything else snap.match_spans_many(
             [docnum for docnum, _score in page], parsed.highlight)
         hits = [_make_hit(snap.record(docnum), score, spans.get(docnum, []))
                 for docnum, score in page]
-        return SearchResponse(request, len(allowed), hits, facets, suggestion, parsed.notice,
-                              snap.generation)
+        return SearchResponse(request, int(allowed.sum()), hits, facets, suggestion,
+                              parsed.notice, snap.generation)
 
     def explain(self, query: str) -> Explanation:
         """How `query` is analysed and parsed (see kennisbank.explain)."""
@@ -218,12 +212,9 @@ class SearchService:
 
     def stats(self) -> dict:
         with self._pool.borrow() as snap:
-            table = self._facet_table(snap)
+            columns, everything = snap.facets(), snap.live()
             documents, generation = snap.doc_count(), snap.generation
-        counts = {
-            name: dict(Counter(v for values in table.values[name].values() for v in values))
-            for name in ("type", "format")
-        }
+        counts = {name: columns.counts(name, everything) for name in ("type", "format")}
         return {"documents": documents, "generation": generation, **counts}
 
 
@@ -239,66 +230,51 @@ def _reranked_by_proximity(snap: IndexSnapshot, top: list[tuple[int, float]],
     return sorted(rescored, key=lambda hit: -hit[1]) + tail
 
 
-def _broadened(snap: IndexSnapshot, parsed: ParsedQuery, base: list[int]
-               ) -> tuple[ParsedQuery, list[int]]:
+def _broadened(snap: IndexSnapshot, parsed: ParsedQuery, scored: Scored
+               ) -> tuple[ParsedQuery, Scored]:
     """Few documents hold all the words of a plain query: also take those with some of
     them (ranked after), and say so."""
     if parsed.broad is None:
-        return parsed, base
-    wider = snap.matching(parsed.broad)
-    if len(wider) <= len(base):
-        return parsed, base
-    notice = NOTICE_NONE_WITH_ALL if not base else NOTICE_FEW_WITH_ALL
+        return parsed, scored
+    wider = snap.evaluate(parsed.broad)
+    if wider.total <= scored.total:
+        return parsed, scored
+    notice = NOTICE_NONE_WITH_ALL if not scored.total else NOTICE_FEW_WITH_ALL
     return replace(parsed, query=parsed.broad, notice=notice), wider
 
 
 def _normalise_filters(
-    filters: Mapping[str, tuple[str, ...]], table: FacetTable
+    filters: Mapping[str, tuple[str, ...]], columns: FacetColumns
 ) -> dict[str, set[str]]:
     """Match requested values case- and diacritic-insensitively to the indexed ones."""
-    selected: dict[str, set[str]] = {}
-    for name, values in filters.items():
-        if name not in FACET_FIELDS or not values:
-            continue
-        known = {fold(v): v for doc_values in table.values[name].values() for v in doc_values}
-        selected[name] = {known.get(fold(v), v) for v in values}
-    return selected
+    return {name: {columns.indexed_form(name, v) or v for v in values}
+            for name, values in filters.items() if name in FACET_FIELDS and values}
 
 
-def _passes(doc_values: tuple[str, ...], name: str, wanted: set[str] | None,
-            request: SearchRequest) -> bool:
-    if name == "year" and (request.year_from or request.year_to):
-        years = [int(v) for v in doc_values if v.isdigit()]
-        low, high = request.year_from or 0, request.year_to or 9999
-        if not any(low <= y <= high for y in years):
-            return False
-    return wanted is None or bool(wanted.intersection(doc_values))
+def _filter_and_count(base: np.ndarray, columns: FacetColumns,
+                      selected: dict[str, set[str]], request: SearchRequest
+                      ) -> tuple[np.ndarray, dict[str, list[FacetValue]]]:
+    """Which matches pass all filters (OR within a facet, AND across facets), and
+    facet counts where each facet ignores its own selection."""
+    passing = {name: columns.with_any(name, values) for name, values in selected.items()}
+    if request.year_from or request.year_to:
+        in_range = columns.with_number_between("year", request.year_from or 0,
+                                               request.year_to or 9999)
+        passing["year"] = passing["year"] & in_range if "year" in passing else in_range
+    facets = {}
+    for name in FACET_FIELDS:
+        mask = _all_of(base, [m for other, m in passing.items() if other != name])
+        facets[name] = _facet_values(columns.counts(name, mask), selected.get(name, set()),
+                                     name)
+    return _all_of(base, list(passing.values())), facets
 
 
-def _filter_and_count(base, table: FacetTable, selected: dict[str, set[str]],
-                      request: SearchRequest) -> tuple[list[int], dict[str, list[FacetValue]]]:
-    """One pass over the matches: which pass all filters, and facet counts where each
-    facet ignores its own selection."""
-    counters = {name: Counter() for name in FACET_FIELDS}
-    active = set(selected) | ({"year"} if request.year_from or request.year_to else set())
-    allowed: list[int] = []
-    for docnum in base:
-        values = {name: table.values[name].get(docnum, ()) for name in FACET_FIELDS}
-        failing = [n for n in active if not _passes(values[n], n, selected.get(n), request)]
-        if not failing:
-            allowed.append(docnum)
-            for name in FACET_FIELDS:
-                counters[name].update(values[name])
-        elif len(failing) == 1:
-            counters[failing[0]].update(values[failing[0]])
-    facets = {
-        name: _facet_values(counters[name], selected.get(name, set()), name)
-        for name in FACET_FIELDS
-    }
-    return allowed, facets
+def _all_of(base: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    return np.logical_and.reduce([base, *masks]) if masks else base
 
 
-def _facet_values(counter: Counter, selected: set[str], name: str) -> list[FacetValue]:
+def _facet_values(counter: Mapping[str, int], selected: set[str], name: str
+                  ) -> list[FacetValue]:
     if name == "year":
         ordered = sorted(counter, key=lambda v: v, reverse=True)
     else:
@@ -334,7 +310,7 @@ def _suggestion(snap: IndexSnapshot, text: str) -> str | None:
     for word in text.split():
         folded = fold(word)
         if (word in OPERATOR_WORDS or not folded.isalpha()
-                or snap.has_word("words", folded) or snap.matching(snap.parse(word).query)):
+                or snap.has_word("words", folded) or snap.evaluate(snap.parse(word).query).total):
             corrected.append(word)
             continue
         options = snap.corrections("words", folded)
@@ -344,4 +320,4 @@ def _suggestion(snap: IndexSnapshot, text: str) -> str | None:
         return None
     candidate = " ".join(corrected)
     parsed = snap.parse(candidate)
-    return candidate if not parsed.is_everything and snap.matching(parsed.query) else None
+    return candidate if not parsed.is_everything and snap.evaluate(parsed.query).total else None

@@ -3,7 +3,9 @@
 Each call borrows a snapshot of the newest generation and gives it back afterwards; a
 snapshot is used by one thread at a time (Whoosh readers seek shared file handles).
 When a new generation is published, idle snapshots of older ones are closed at once,
-which releases their leases so the indexer can delete those generations.
+which releases their leases so the indexer can delete those generations. All snapshots
+of a generation share its arrays (scored postings, facets: see vectors.py), so a term
+read by one request thread is cached for all of them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from kennisbank.engine.snapshot import IndexSnapshot
 from kennisbank.engine.store import GenerationGoneError, IndexMissingError, current_generation
+from kennisbank.engine.vectors import GenerationArrays
 
 MAX_IDLE = 16
 OPEN_ATTEMPTS = 5
@@ -24,6 +27,7 @@ class SnapshotPool:
     def __init__(self, index_root: Path) -> None:
         self.index_root = Path(index_root)
         self._idle: list[IndexSnapshot] = []
+        self._arrays: dict[str, GenerationArrays] = {}
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -45,11 +49,20 @@ class SnapshotPool:
             if idle is not None:
                 return idle
             try:
-                return IndexSnapshot(self.index_root, generation)
+                return self._open(generation)
             except GenerationGoneError:
                 continue  # replaced and removed between reading CURRENT and opening it
         raise IndexMissingError(f"De index in {self.index_root} wordt steeds vervangen; "
                                 "probeer het zo nog eens.")
+
+    def _open(self, generation: str) -> IndexSnapshot:
+        with self._lock:
+            arrays = self._arrays.get(generation)
+        snapshot = IndexSnapshot(self.index_root, generation, arrays)
+        with self._lock:
+            if generation not in self._arrays:  # only the newest generation's are kept
+                self._arrays = {generation: snapshot.arrays}
+        return snapshot
 
     def _idle_for(self, generation: str) -> IndexSnapshot | None:
         with self._lock:
@@ -71,5 +84,6 @@ class SnapshotPool:
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
+            self._arrays = {}
         for snapshot in idle:
             snapshot.close()

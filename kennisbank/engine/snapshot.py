@@ -7,56 +7,56 @@ the search service keeps one per thread and per generation.
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.searching import Searcher
 
 from kennisbank.analysis import DutchAnalyzer
+from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.query import ParsedQuery, build_parser, parse_query
 from kennisbank.engine.schema import FACET_MULTI
 from kennisbank.engine.store import GenerationLease, open_generation
-
-
-@dataclass(frozen=True)
-class FacetTable:
-    """Facet values per document number, built once per generation.
-
-    Counting facets over a result set is then a walk over its document numbers,
-    independent of how many distinct values a field has.
-    """
-
-    values: dict[str, dict[int, tuple[str, ...]]]
-    live_docs: frozenset[int]
-
+from kennisbank.engine.vectors import GenerationArrays, QueryVectors, Scored, best, newest
 
 MIN_CORRECTED_LENGTH = 4  # shorter words are too often abbreviations to correct
 
 
 class IndexSnapshot:
-    def __init__(self, root: Path, generation: str) -> None:
+    def __init__(self, root: Path, generation: str,
+                 arrays: GenerationArrays | None = None) -> None:
+        """`arrays`: those of the same generation other snapshots already use."""
         self.generation = generation
         self._lease = GenerationLease(root, generation)
         try:
-            self._index = open_generation(root, generation)
-            self._searcher = self._index.searcher(weighting=scoring.BM25F())
+            searcher = open_generation(root, generation).searcher(weighting=scoring.BM25F())
         except BaseException:
             self._lease.close()
             raise
-        self._parser = build_parser(self._index.schema)
-        self._any_parser = build_parser(self._index.schema, all_words=False)
+        self._searcher = searcher
+        # A snapshot nobody closed (e.g. a short-lived service) still closes its files
+        # when it is garbage-collected, as its lease does.
+        self._close_searcher = weakref.finalize(self, searcher.close)
+        try:
+            self.arrays = arrays if arrays is not None else GenerationArrays(searcher)
+        except BaseException:
+            self.close()
+            raise
+        self._parser = build_parser(searcher.schema)
+        self._any_parser = build_parser(searcher.schema, all_words=False)
 
     def close(self) -> None:
-        self._searcher.close()
+        self._close_searcher()
         self._lease.close()
 
     def analyzer(self) -> DutchAnalyzer:
         """The Dutch analyzer this generation was built with."""
-        return self._index.schema["body"].analyzer.analyzer
+        return self._searcher.schema["body"].analyzer.analyzer
 
     def doc_count(self) -> int:
         return self._searcher.doc_count()
@@ -64,20 +64,28 @@ class IndexSnapshot:
     def parse(self, text: str, expand: Callable[[str], str] | None = None) -> ParsedQuery:
         return parse_query(self._parser, text, expand, self._any_parser)
 
-    def matching(self, q: wq.Query) -> list[int]:
-        """All document numbers that match, unranked (for totals and facets)."""
-        return list(self._searcher.docs_for_query(q))
+    def evaluate(self, q: wq.Query) -> Scored:
+        """Every matching document with its score (all live documents for `Every`)."""
+        if isinstance(q, wq.Every):
+            return Scored(self.arrays.live.copy(), np.zeros(self.arrays.size))
+        return QueryVectors(self.arrays, self._searcher).evaluate(q)
 
-    def top(
-        self, q: wq.Query, allowed: set[int] | None, limit: int, by_date: bool
-    ) -> list[tuple[int, float]]:
-        """The best `limit` documents among `allowed`, by score or by newest date."""
-        # An empty filter set is falsy, and Whoosh would read it as "no filter".
-        if limit <= 0 or (allowed is not None and not allowed):
-            return []
-        sortedby = sorting.FieldFacet("date", reverse=True) if by_date else None
-        results = self._searcher.search(q, filter=allowed, limit=limit, sortedby=sortedby)
-        return [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+    def best(self, scored: Scored, allowed: np.ndarray, limit: int
+             ) -> list[tuple[int, float]]:
+        """The `limit` best-scoring documents among `allowed`."""
+        return best(scored.scores, allowed, limit)
+
+    def newest(self, scored: Scored, allowed: np.ndarray, limit: int
+               ) -> list[tuple[int, float]]:
+        """The `limit` most recent documents among `allowed`."""
+        return newest(self.arrays.dates(self._searcher), scored.scores, allowed, limit)
+
+    def live(self) -> np.ndarray:
+        """Which document numbers are live (not deleted) documents."""
+        return self.arrays.live
+
+    def facets(self) -> FacetColumns:
+        return self.arrays.facets(self._searcher, FACET_MULTI)
 
     def record(self, docnum: int) -> dict:
         return self._searcher.stored_fields(docnum)["record"]
@@ -89,20 +97,6 @@ class IndexSnapshot:
         reader = self._searcher.reader()
         for docnum in reader.all_doc_ids():
             yield reader.stored_fields(docnum)["record"]
-
-    def facet_table(self) -> FacetTable:
-        reader = self._searcher.reader()
-        live = frozenset(reader.all_doc_ids())
-        values: dict[str, dict[int, tuple[str, ...]]] = {}
-        for name in FACET_MULTI:
-            per_doc: dict[int, list[str]] = {}
-            for term in reader.lexicon(name):
-                value = term.decode("utf-8") if isinstance(term, bytes) else term
-                for docnum in reader.postings(name, term).all_ids():
-                    if docnum in live:
-                        per_doc.setdefault(docnum, []).append(value)
-            values[name] = {d: tuple(v) for d, v in per_doc.items()}
-        return FacetTable(values=values, live_docs=live)
 
     def match_spans(self, docnum: int, q: wq.Query, fieldname: str = "body"
                     ) -> list[tuple[int, int, str]]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import writing
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
@@ -99,7 +100,12 @@ def generation_meta(root: Path, generation: str) -> dict:
 
 
 def open_generation(root: Path, generation: str) -> whoosh_index.Index:
-    return whoosh_index.open_dir(str(root / generation))
+    """Open a generation for reading through plain file reads, not mmap: Whoosh wraps
+    each mmapped segment file it opens in a BytesIO, i.e. copies it, so every searcher
+    held a private copy of the index (8 request threads at 10k documents: 1.6 GB
+    anonymous memory, against 44 MB without mmap; bench/memory_probe.py)."""
+    storage = FileStorage(str(root / generation), supports_mmap=False)
+    return storage.open_index()
 
 
 class GenerationLease:

@@ -1,0 +1,372 @@
+"""Whole-index arrays for one generation: BM25F scores of every matching document as
+numpy vectors, instead of Whoosh's one-document-at-a-time loops in Python.
+
+Why: a result page needs the exact total, counts for every facet and the best hits, so
+every matching document must be found and scored. Whoosh does that per document in
+Python (several microseconds each), and common words match half of a large library.
+Here a term's postings are read once per generation, block by block, turned into BM25F
+scores with Whoosh's own formula and statistics, and cached; a query is then a few
+vector operations over all documents. Query types this module does not evaluate itself
+are scored by Whoosh (`searcher.search(limit=None)`), so the results do not depend on
+which path ran. Scores equal Whoosh's up to the order of floating-point additions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.searching import Searcher
+
+from kennisbank.engine.facets import FacetColumns
+
+# Scored postings of the most recently used terms; a common word in a 100k-document
+# library takes about 1 MB.
+TERM_CACHE_BYTES = 64 * 1024 * 1024
+# Documents of the most recently used phrases (a phrase's positions are checked
+# document by document, the slowest part of a query).
+PHRASE_CACHE_ENTRIES = 256
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Which documents match (`mask`) and their scores (0 where they do not)."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+    @property
+    def total(self) -> int:
+        return int(np.count_nonzero(self.mask))
+
+
+def best(scores: np.ndarray, allowed: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """The `limit` allowed documents with the highest score; ties go to the lower
+    document number, as in Whoosh's collector."""
+    docs = np.flatnonzero(allowed)
+    if limit <= 0 or not len(docs):
+        return []
+    keys = scores[docs]
+    if limit < len(docs):
+        cutoff = np.partition(keys, len(keys) - limit)[len(keys) - limit]
+        docs, keys = docs[keys >= cutoff], keys[keys >= cutoff]
+    order = np.lexsort((docs, -keys))[:limit]
+    return [(int(docs[i]), float(keys[i])) for i in order]
+
+
+def newest(dates: np.ndarray, scores: np.ndarray, allowed: np.ndarray, limit: int
+           ) -> list[tuple[int, float]]:
+    """The `limit` allowed documents with the latest date (undated last), each with
+    its score."""
+    ranked = best(dates.astype(np.float64), allowed, limit)
+    return [(docnum, float(scores[docnum])) for docnum, _date in ranked]
+
+
+class GenerationArrays:
+    """Arrays of one generation, built lazily from any of its searchers and shared by
+    all snapshots of that generation (so by all request threads)."""
+
+    def __init__(self, searcher: Searcher, cache_bytes: int = TERM_CACHE_BYTES) -> None:
+        reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        self.live = np.zeros(self.size, dtype=bool)
+        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self._cache_bytes = cache_bytes
+        self._cached_bytes = 0
+        self._terms: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = (
+            OrderedDict())
+        self._lengths: dict[str, np.ndarray] = {}
+        self._dates: np.ndarray | None = None
+        self._facets: FacetColumns | None = None
+        self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def dates(self, searcher: Searcher, fieldname: str = "date") -> np.ndarray:
+        """The sortable date column (0 where a document has none)."""
+        if self._dates is None:
+            values = searcher.reader().column_reader(fieldname)
+            dates = np.fromiter((value or 0 for value in values), dtype=np.int64,
+                                count=self.size)
+            self._dates = dates
+        return self._dates
+
+    def postings(self, searcher: Searcher, fieldname: str, btext: bytes
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """Live document numbers holding the term, and their weights."""
+        docs, weights = read_postings(searcher.reader(), fieldname, btext)
+        keep = self.live[docs]
+        return docs[keep], weights[keep]
+
+    def term_scores(self, searcher: Searcher, fieldname: str, btext: bytes
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, BM25F scores) of one term, cached."""
+        key = (fieldname, btext)
+        with self._lock:
+            cached = self._terms.get(key)
+            if cached is not None:
+                self._terms.move_to_end(key)
+                return cached
+        docs, weights = self.postings(searcher, fieldname, btext)
+        scores = self._bm25f(searcher, fieldname, btext, docs, weights)
+        entry = (docs, scores)
+        with self._lock:
+            if key not in self._terms:
+                self._terms[key] = entry
+                self._cached_bytes += docs.nbytes + scores.nbytes
+                while self._cached_bytes > self._cache_bytes and len(self._terms) > 1:
+                    _key, (old_docs, old_scores) = self._terms.popitem(last=False)
+                    self._cached_bytes -= old_docs.nbytes + old_scores.nbytes
+        return entry
+
+    def facets(self, searcher: Searcher, fields: Iterable[str]) -> FacetColumns:
+        """The facet fields' values per document, built once per generation."""
+        if self._facets is None:
+            reader = searcher.reader()
+            postings = {
+                name: [(_text(term), self.postings(searcher, name, term)[0])
+                       for term in reader.lexicon(name)]
+                for name in fields
+            }
+            self._facets = FacetColumns.from_postings(self.size, postings)
+        return self._facets
+
+    def cached_phrase(self, key: tuple) -> np.ndarray | None:
+        with self._lock:
+            return self._phrases.get(key)
+
+    def cache_phrase(self, key: tuple, docs: np.ndarray) -> None:
+        with self._lock:
+            self._phrases[key] = docs
+            if len(self._phrases) > PHRASE_CACHE_ENTRIES:
+                self._phrases.popitem(last=False)
+
+    def _bm25f(self, searcher: Searcher, fieldname: str, btext: bytes, docs: np.ndarray,
+               weights: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25FScorer, term for term (see whoosh.scoring.bm25)."""
+        if not searcher.schema[fieldname].scorable:
+            return weights  # Whoosh's WeightScorer
+        weighting = searcher.weighting
+        b, k1 = weighting.B, weighting.K1
+        idf = searcher.idf(fieldname, btext)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        lengths = self._field_lengths(searcher, fieldname)[docs]
+        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+
+    def _field_lengths(self, searcher: Searcher, fieldname: str) -> np.ndarray:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            lengths = np.ones(self.size, dtype=np.float64)
+            for leaf, offset in searcher.reader().leaf_readers():
+                count = leaf.doc_count_all()
+                lengths[offset:offset + count] = [
+                    leaf.doc_field_length(docnum, fieldname, 1) or 1 for docnum in range(count)]
+            with self._lock:
+                self._lengths[fieldname] = lengths
+        return lengths
+
+
+def read_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """All (document number, weight) postings of a term over every segment, deleted
+    documents included, read a block at a time rather than a posting at a time."""
+    all_docs, all_weights = [], []
+    for leaf, offset in reader.leaf_readers():
+        if (fieldname, btext) not in leaf:
+            continue
+        matcher = leaf.postings(fieldname, btext)
+        if isinstance(matcher, FilterMatcher):
+            # The segment's deletions (the caller drops deleted documents; the filter
+            # may already have moved its child past some, never past a live one).
+            matcher = matcher.child
+        docs, weights = _matcher_postings(matcher)
+        all_docs.append(docs + offset)
+        all_weights.append(weights)
+    if not all_docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return np.concatenate(all_docs), np.concatenate(all_weights)
+
+
+def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    docs: list[Iterable[int]] = []
+    weights: list[Iterable[float]] = []
+    if isinstance(matcher, W3LeafMatcher):
+        # Whole blocks from the codec's own decoding (whoosh-reloaded 2.7.5, pinned).
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            docs.append(np.asarray(matcher._ids, dtype=np.int64))
+            weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            matcher._next_block()
+    else:  # e.g. short posting lists stored inline with the term
+        ids, values = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            values.append(matcher.weight())
+            matcher.next()
+        docs.append(np.asarray(ids, dtype=np.int64))
+        weights.append(np.asarray(values, dtype=np.float64))
+    if not docs:  # every posting was of a deleted document
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return np.concatenate(docs), np.concatenate(weights)
+
+
+class QueryVectors:
+    """Evaluates a Whoosh query over a generation's arrays: the same documents and
+    scores as Whoosh's matchers, including their quirks (a compound query with one
+    subquery ignores its own boost; a negated clause scores 1; a multi-term query's
+    one expansion is scored without the boost)."""
+
+    def __init__(self, arrays: GenerationArrays, searcher: Searcher) -> None:
+        self._arrays = arrays
+        self._searcher = searcher
+        self._reader = searcher.reader()
+
+    def evaluate(self, q: wq.Query) -> Scored:
+        scored = self._evaluate(q)
+        return scored if scored is not None else self._by_whoosh(q)
+
+    def _empty(self) -> Scored:
+        size = self._arrays.size
+        return Scored(np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float64))
+
+    def _by_whoosh(self, q: wq.Query) -> Scored:
+        results = self._searcher.search(q, limit=None)
+        scored = self._empty()
+        pairs = np.array([(docnum, score or 0.0) for score, docnum in results.top_n],
+                         dtype=np.float64).reshape(-1, 2)
+        docs = pairs[:, 0].astype(np.int64)
+        scored.mask[docs] = True
+        scored.scores[docs] = pairs[:, 1]
+        return scored
+
+    def _evaluate(self, q: wq.Query) -> Scored | None:
+        kind = type(q)
+        if q is wq.NullQuery or kind is wq.NullQuery.__class__:
+            return self._empty()
+        if kind is wq.Term:
+            scored = self._term(q.fieldname, q.text)
+            return scored if scored is None or q.boost == 1.0 else _boosted(scored, q.boost)
+        if kind in (wq.And, wq.Or):
+            return self._compound(q)
+        if kind in (wq.AndMaybe, wq.AndNot):
+            return self._binary(q)
+        if kind is wq.Not:
+            inner = self._evaluate(q.query)
+            if inner is None:
+                return None
+            mask = self._arrays.live & ~inner.mask
+            return Scored(mask, mask.astype(np.float64))
+        if kind is wq.Phrase:
+            return self._phrase(q)
+        if isinstance(q, wq.MultiTerm) and kind in (wq.Prefix, wq.Wildcard):
+            return self._multiterm(q)
+        return None
+
+    def _term(self, fieldname: str, text) -> Scored | None:
+        if fieldname not in self._searcher.schema:
+            return self._empty()
+        try:
+            btext = text if isinstance(text, bytes) else (
+                self._searcher.schema[fieldname].to_bytes(text))
+        except ValueError:
+            return self._empty()
+        if (fieldname, btext) not in self._reader:
+            return self._empty()
+        docs, scores = self._arrays.term_scores(self._searcher, fieldname, btext)
+        scored = self._empty()
+        scored.mask[docs] = True
+        scored.scores[docs] = scores
+        return scored
+
+    def _compound(self, q: wq.And | wq.Or) -> Scored | None:
+        subs = q.subqueries
+        if not subs:
+            return self._empty()
+        if len(subs) == 1:
+            return self._evaluate(subs[0])
+        if isinstance(q, wq.Or) and q.scale is not None:
+            return None
+        parts = [self._evaluate(sub) for sub in subs]
+        if any(part is None for part in parts):
+            return None
+        combine = np.logical_and if isinstance(q, wq.And) else np.logical_or
+        mask = combine.reduce([part.mask for part in parts])
+        scores = np.where(mask, np.sum([part.scores for part in parts], axis=0), 0.0)
+        return _boosted(Scored(mask, scores), q.boost)
+
+    def _binary(self, q: wq.AndMaybe | wq.AndNot) -> Scored | None:
+        a, b = self._evaluate(q.a), self._evaluate(q.b)
+        if a is None or b is None:
+            return None
+        if isinstance(q, wq.AndNot):
+            mask = a.mask & ~b.mask
+            return Scored(mask, np.where(mask, a.scores, 0.0))
+        return Scored(a.mask, a.scores + np.where(a.mask & b.mask, b.scores, 0.0))
+
+    def _phrase(self, q: wq.Phrase) -> Scored | None:
+        """Documents where the words follow each other (within the slop), as Whoosh's
+        SpanNear2 decides, scored as the sum of the words' scores (SpanNear2 wraps an
+        intersection of the word matchers). The positions are checked only in the
+        documents holding every word, and the answer is cached per generation."""
+        words = [self._term(q.fieldname, word) for word in q.words]
+        if not words or any(word is None or not word.mask.any() for word in words):
+            return self._empty()
+        candidates = np.logical_and.reduce([word.mask for word in words])
+        key = (q.fieldname, tuple(q.words), q.slop)
+        found = self._arrays.cached_phrase(key)
+        if found is None:
+            found = self._phrase_docs(q, np.flatnonzero(candidates))
+            self._arrays.cache_phrase(key, found)
+        mask = np.zeros(self._arrays.size, dtype=bool)
+        mask[found] = True
+        scores = np.where(mask, np.sum([word.scores for word in words], axis=0), 0.0)
+        return _boosted(Scored(mask, scores), q.boost)
+
+    def _phrase_docs(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
+        field = self._searcher.schema[q.fieldname]
+        matchers = [self._reader.postings(q.fieldname, field.to_bytes(word))
+                    for word in q.words]
+        decode = field.format.decode_positions
+        found = []
+        for docnum in candidates.tolist():
+            positions = []
+            for matcher in matchers:
+                matcher.skip_to(docnum)
+                positions.append(decode(matcher.value()))
+            if _in_sequence(positions, q.slop):
+                found.append(docnum)
+        return np.asarray(found, dtype=np.int64)
+
+    def _multiterm(self, q: wq.MultiTerm) -> Scored | None:
+        texts = [text for text in q._btexts(self._reader) if text]
+        if not texts:
+            return self._empty()
+        if len(texts) == 1:
+            return self._term(q.fieldname, texts[0])
+        return self._compound(wq.Or([wq.Term(q.fieldname, text) for text in texts],
+                                    boost=q.boost))
+
+
+def _in_sequence(positions: list[list[int]], slop: int) -> bool:
+    """Whether some occurrence of each word follows one of the previous word within
+    1..slop positions."""
+    reached = set(positions[0])
+    for following in positions[1:]:
+        wanted = {p + step for p in reached for step in range(1, slop + 1)}
+        reached = wanted.intersection(following)
+        if not reached:
+            return False
+    return True
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _boosted(scored: Scored, boost: float) -> Scored:
+    return scored if boost == 1.0 else Scored(scored.mask, scored.scores * boost)
