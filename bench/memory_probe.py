@@ -1,13 +1,13 @@
 """What the search service's memory consists of, per number of concurrent threads.
 
-Why: the web app's RSS after 1,000 searches is far above the 300 MB target, and RSS
-mixes two different things: anonymous memory the process allocated (Python objects,
-Whoosh caches, one searcher per pooled snapshot) and pages of index files that Whoosh
-reads through mmap (page cache, shared and reclaimable, but counted in RSS once per
-mapping). This probe runs the benchmark queries in-process from 1, 4 and 8 threads
-(waitress's default) on a fresh service each time and reports RssAnon and RssFile
-after every step and the number of snapshots the pool opened; with `--tracemalloc` it
-also lists the largest Python allocation sites after the 8-thread step.
+Why: RSS mixes anonymous memory the process allocated (Python objects, Whoosh caches,
+one searcher per pooled snapshot, the generation's arrays) with file-backed pages. This
+probe runs the benchmark queries in-process from 1, 4 and 8 threads (waitress's
+default) on a fresh service each time and reports RssAnon and RssFile after every step
+and the number of snapshots the pool opened; with `--tracemalloc` it also lists the
+largest Python allocation sites after the last step. `--compare-mmap` repeats every
+step with Whoosh's default mmap reading, which copies the index per searcher (what
+made the web app 1.5 GB at 10k documents before commit f816f19).
 
 Run::
 
@@ -32,35 +32,35 @@ from benchlib import status_kb, table
 from search_bench import load_queries
 
 
-def _step(index: Path, searches: int, threads: int, trace: bool, no_mmap: bool) -> dict:
+def _step(index: Path, searches: int, threads: int, trace: bool, mmap: bool) -> dict:
     """One fresh process per step, so steps do not share caches or heap."""
     args = [sys.executable, __file__, "--child", str(index), str(searches), str(threads),
-            "1" if trace else "0", "1" if no_mmap else "0"]
+            "1" if trace else "0", "1" if mmap else "0"]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     lines = out.splitlines()
     values = dict(item.split("=") for item in lines[0].split())
-    return {"threads": threads, "mmap": not no_mmap,
+    return {"threads": threads, "mmap": mmap,
             **{k: float(v) for k, v in values.items()},
             "trace": "\n".join(lines[1:])}
 
 
-def _open_without_mmap(root: Path, generation: str):
-    """The generation through plain file reads: Whoosh's BufferFile copies every
-    mmapped sub-file it opens into a BytesIO, so with mmap each searcher ends up
-    holding a private copy of the index files it touched."""
-    from whoosh.filedb.filestore import FileStorage
+def _open_with_mmap(root: Path, generation: str):
+    """The generation as Whoosh opens it by default (before commit f816f19 we did too):
+    Whoosh's BufferFile copies every mmapped sub-file it opens into a BytesIO, so each
+    searcher ends up holding a private copy of the index files it touched."""
+    from whoosh import index as whoosh_index
 
-    return FileStorage(str(root / generation), supports_mmap=False).open_index()
+    return whoosh_index.open_dir(str(root / generation))
 
 
-def child(index: Path, searches: int, threads: int, trace: bool, no_mmap: bool) -> None:
+def child(index: Path, searches: int, threads: int, trace: bool, mmap: bool) -> None:
     from kennisbank.engine import snapshot as snapshot_module
     from kennisbank.engine import store as store_module
     from kennisbank.search import SearchRequest, SearchService
 
-    if no_mmap:
-        snapshot_module.open_generation = _open_without_mmap
-        store_module.open_generation = _open_without_mmap
+    if mmap:
+        snapshot_module.open_generation = _open_with_mmap
+        store_module.open_generation = _open_with_mmap
 
     opened = []
     original_init = snapshot_module.IndexSnapshot.__init__
@@ -114,13 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", default="1,4,8")
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--compare-mmap", action="store_true",
-                        help="also run every step with mmap switched off")
+                        help="also run every step with Whoosh's default mmap reading")
     args = parser.parse_args(argv)
     counts = [int(t) for t in args.threads.split(",")]
-    modes = (False, True) if args.compare_mmap else (False,)
+    modes = (False, True) if args.compare_mmap else (False,)  # mmap off, on
     steps = [_step(args.index.resolve(), args.searches, t,
-                   args.tracemalloc and t == max(counts), no_mmap)
-             for no_mmap in modes for t in counts]
+                   args.tracemalloc and t == max(counts), mmap)
+             for mmap in modes for t in counts]
     print(table(("threads", "mmap", "snapshots opened", "RssAnon after 1st search MB",
                  f"RssAnon after {args.searches} MB", "RssFile MB", "peak RSS MB",
                  "wall s", "CPU s"),

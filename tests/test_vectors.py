@@ -156,3 +156,19 @@ def test_browsing_lists_every_live_document_newest_first(layered: SearchService)
 def test_snapshots_of_one_generation_share_their_arrays(layered: SearchService) -> None:
     with layered._pool.borrow() as first, layered._pool.borrow() as second:
         assert first is not second and first.arrays is second.arrays
+
+
+@pytest.mark.parametrize("term", ["kindcentrum", "integral", "ouder", "zeldzaamheidsonderzoek"])
+def test_positions_read_from_a_documents_own_block_equal_a_full_walk(
+        layered: SearchService, term: str) -> None:
+    with layered._pool.borrow() as snap:
+        reader = snap._searcher.reader()
+        walked = {}
+        matcher = reader.postings("body", term)
+        while matcher.is_active():
+            walked[matcher.id()] = matcher.value()
+            matcher.next()
+        assert walked
+        wanted = [*sorted(walked)[::7], max(walked), reader.doc_count_all() - 1]
+        found = snap.arrays.posting_values(snap._searcher, "body", term.encode(), wanted)
+    assert found == {d: walked[d] for d in wanted if d in walked}

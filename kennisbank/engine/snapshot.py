@@ -108,19 +108,20 @@ class IndexSnapshot:
         """Where the query matches in each document: (start, end, term) character spans,
         from the postings, so a 500-page report costs no more than a page. A phrase
         contributes only the places where its words stand together. The documents are
-        visited in index order with one postings cursor per term, which only moves
-        forward: cheap for the ten hits of a page."""
+        positions of each term are read from the block holding the document: cheap for
+        the ten hits of a page, however long the posting lists."""
         leaves = [leaf for leaf in q.leaves() if leaf.field() == fieldname]
         terms = {term for leaf in leaves if not isinstance(leaf, wq.Phrase)
                  for term in self._expanded_terms(leaf, fieldname)}
         phrases = [leaf for leaf in leaves if isinstance(leaf, wq.Phrase)]
-        cursors = _Cursors(self._searcher, fieldname)
+        docnums = sorted(set(docnums))
+        found = _Occurrences(self.arrays, self._searcher, fieldname, docnums)
         result = {}
-        for docnum in sorted(set(docnums)):
+        for docnum in docnums:
             spans = {(start, end, term) for term in terms
-                     for _pos, start, end in cursors.occurrences(docnum, term)}
+                     for _pos, start, end in found.occurrences(docnum, term)}
             for phrase in phrases:
-                spans.update(_phrase_spans(docnum, phrase, cursors))
+                spans.update(_phrase_spans(docnum, phrase, found))
             result[docnum] = sorted(spans)
         return result
 
@@ -128,14 +129,15 @@ class IndexSnapshot:
                        fieldname: str = "body") -> set[int]:
         """The documents in which all `terms` occur within a window of
         len(terms) - 1 + slop positions."""
-        cursors = _Cursors(self._searcher, fieldname)
-        found = set()
-        for docnum in sorted(set(docnums)):
+        docnums = sorted(set(docnums))
+        found = _Occurrences(self.arrays, self._searcher, fieldname, docnums)
+        close = set()
+        for docnum in docnums:
             occurrences = sorted((pos, index) for index, term in enumerate(terms)
-                                 for pos, _start, _end in cursors.occurrences(docnum, term))
+                                 for pos, _start, _end in found.occurrences(docnum, term))
             if _smallest_window(occurrences, len(terms)) <= len(terms) - 1 + slop:
-                found.add(docnum)
-        return found
+                close.add(docnum)
+        return close
 
     def _expanded_terms(self, leaf: wq.Query, fieldname: str) -> list[str]:
         # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows the
@@ -183,32 +185,36 @@ def _smallest_window(occurrences: list[tuple[int, int]], wanted: int) -> float:
     return best
 
 
-class _Cursors:
-    """One forward-only postings matcher per term of a field."""
+class _Occurrences:
+    """Where terms occur in a few documents, each read from the posting block that
+    holds the document (see GenerationArrays.posting_values)."""
 
-    def __init__(self, searcher: Searcher, fieldname: str) -> None:
+    def __init__(self, arrays: GenerationArrays, searcher: Searcher, fieldname: str,
+                 docnums: list[int]) -> None:
+        self._arrays = arrays
         self._searcher = searcher
         self._fieldname = fieldname
-        self._matchers: dict[str, object] = {}
+        self._format = searcher.schema[fieldname].format
+        self._docnums = docnums
+        self._values: dict[str, dict[int, bytes]] = {}
 
     def occurrences(self, docnum: int, term: str) -> list[tuple[int, int, int]]:
         """(position, start, end) of every occurrence of `term` in the document."""
-        matcher = self._matchers.get(term)
-        if matcher is None:
-            if (self._fieldname, term) not in self._searcher.reader():
-                return []
-            matcher = self._matchers[term] = self._searcher.postings(self._fieldname, term)
-        if matcher.is_active() and matcher.id() < docnum:
-            matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            return list(matcher.value_as("characters"))
-        return []
+        values = self._values.get(term)
+        if values is None:
+            btext = self._searcher.schema[self._fieldname].to_bytes(term)
+            values = self._values[term] = (
+                self._arrays.posting_values(self._searcher, self._fieldname, btext,
+                                            self._docnums)
+                if (self._fieldname, btext) in self._searcher.reader() else {})
+        value = values.get(docnum)
+        return [] if value is None else self._format.decode_as("characters", value)
 
 
-def _phrase_spans(docnum: int, phrase: wq.Phrase, cursors: _Cursors
+def _phrase_spans(docnum: int, phrase: wq.Phrase, found: _Occurrences
                   ) -> list[tuple[int, int, str]]:
     occurrences = [{pos: (start, end) for pos, start, end in
-                    cursors.occurrences(docnum, word)} for word in phrase.words]
+                    found.occurrences(docnum, word)} for word in phrase.words]
     if not occurrences or not all(occurrences):
         return []
     key = " ".join(phrase.words)

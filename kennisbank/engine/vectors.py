@@ -14,6 +14,7 @@ which path ran. Scores equal Whoosh's up to the order of floating-point addition
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
 from kennisbank.engine.facets import FacetColumns
@@ -32,6 +32,23 @@ TERM_CACHE_BYTES = 64 * 1024 * 1024
 # Documents of the most recently used phrases (a phrase's positions are checked
 # document by document, the slowest part of a query).
 PHRASE_CACHE_ENTRIES = 256
+
+
+@dataclass(frozen=True)
+class PostingBlocks:
+    """Where each posting block of a term starts in one segment's postings file, and
+    the last document of each block: a document's positions are then read from its
+    own block, instead of walking every block before it (Whoosh's skip_to)."""
+
+    starts: tuple[int, ...]
+    last_ids: np.ndarray  # segment-local document numbers
+
+
+@dataclass(frozen=True)
+class TermPostings:
+    docs: np.ndarray  # live document numbers
+    scores: np.ndarray  # BM25F (Whoosh's) per document
+    blocks: dict[int, PostingBlocks | None]  # segment offset -> blocks (None: inline)
 
 
 @dataclass(frozen=True)
@@ -79,8 +96,7 @@ class GenerationArrays:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self._cache_bytes = cache_bytes
         self._cached_bytes = 0
-        self._terms: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = (
-            OrderedDict())
+        self._terms: OrderedDict[tuple[str, bytes], TermPostings] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
         self._facets: FacetColumns | None = None
@@ -97,32 +113,48 @@ class GenerationArrays:
         return self._dates
 
     def postings(self, searcher: Searcher, fieldname: str, btext: bytes
-                 ) -> tuple[np.ndarray, np.ndarray]:
-        """Live document numbers holding the term, and their weights."""
-        docs, weights = read_postings(searcher.reader(), fieldname, btext)
+                 ) -> tuple[np.ndarray, np.ndarray, dict[int, PostingBlocks | None]]:
+        """Live document numbers holding the term, their weights, and the blocks."""
+        docs, weights, blocks = read_postings(searcher.reader(), fieldname, btext)
         keep = self.live[docs]
-        return docs[keep], weights[keep]
+        return docs[keep], weights[keep], blocks
 
-    def term_scores(self, searcher: Searcher, fieldname: str, btext: bytes
-                    ) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, BM25F scores) of one term, cached."""
+    def term(self, searcher: Searcher, fieldname: str, btext: bytes) -> TermPostings:
+        """A term's documents and BM25F scores, cached."""
         key = (fieldname, btext)
         with self._lock:
             cached = self._terms.get(key)
             if cached is not None:
                 self._terms.move_to_end(key)
                 return cached
-        docs, weights = self.postings(searcher, fieldname, btext)
-        scores = self._bm25f(searcher, fieldname, btext, docs, weights)
-        entry = (docs, scores)
+        docs, weights, blocks = self.postings(searcher, fieldname, btext)
+        entry = TermPostings(docs, self._bm25f(searcher, fieldname, btext, docs, weights),
+                             blocks)
         with self._lock:
             if key not in self._terms:
                 self._terms[key] = entry
-                self._cached_bytes += docs.nbytes + scores.nbytes
+                self._cached_bytes += _size(entry)
                 while self._cached_bytes > self._cache_bytes and len(self._terms) > 1:
-                    _key, (old_docs, old_scores) = self._terms.popitem(last=False)
-                    self._cached_bytes -= old_docs.nbytes + old_scores.nbytes
+                    _key, old = self._terms.popitem(last=False)
+                    self._cached_bytes -= _size(old)
         return entry
+
+    def posting_values(self, searcher: Searcher, fieldname: str, btext: bytes,
+                       docnums: Iterable[int]) -> dict[int, bytes]:
+        """The raw posting values (encoded positions) of the term in these documents,
+        each read from its own block."""
+        blocks = self.term(searcher, fieldname, btext).blocks
+        wanted = sorted(set(docnums))
+        found: dict[int, bytes] = {}
+        for leaf, offset in searcher.reader().leaf_readers():
+            if offset not in blocks:
+                continue
+            local = [d - offset for d in wanted if offset <= d < offset + leaf.doc_count_all()]
+            if local:
+                matcher = _raw_matcher(leaf, fieldname, btext)
+                found.update((offset + d, value) for d, value in
+                             _values_at(matcher, blocks[offset], local))
+        return found
 
     def facets(self, searcher: Searcher, fields: Iterable[str]) -> FacetColumns:
         """The facet fields' values per document, built once per generation."""
@@ -171,38 +203,46 @@ class GenerationArrays:
         return lengths
 
 
-def read_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+def read_postings(reader, fieldname: str, btext: bytes
+                  ) -> tuple[np.ndarray, np.ndarray, dict[int, PostingBlocks | None]]:
     """All (document number, weight) postings of a term over every segment, deleted
-    documents included, read a block at a time rather than a posting at a time."""
-    all_docs, all_weights = [], []
+    documents included, read a block at a time rather than a posting at a time, and
+    each segment's block layout."""
+    all_docs, all_weights, blocks = [], [], {}
     for leaf, offset in reader.leaf_readers():
         if (fieldname, btext) not in leaf:
             continue
-        matcher = leaf.postings(fieldname, btext)
-        if isinstance(matcher, FilterMatcher):
-            # The segment's deletions (the caller drops deleted documents; the filter
-            # may already have moved its child past some, never past a live one).
-            matcher = matcher.child
-        docs, weights = _matcher_postings(matcher)
+        docs, weights, blocks[offset] = _matcher_postings(_raw_matcher(leaf, fieldname, btext))
         all_docs.append(docs + offset)
         all_weights.append(weights)
     if not all_docs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    return np.concatenate(all_docs), np.concatenate(all_weights)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), blocks
+    return np.concatenate(all_docs), np.concatenate(all_weights), blocks
 
 
-def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    docs: list[Iterable[int]] = []
-    weights: list[Iterable[float]] = []
+def _raw_matcher(leaf, fieldname: str, btext: bytes):
+    """The segment's postings of a term without Whoosh's deleted-documents filter
+    (callers drop deleted documents themselves)."""
+    return leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+
+
+def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray, PostingBlocks | None]:
+    docs: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     if isinstance(matcher, W3LeafMatcher):
         # Whole blocks from the codec's own decoding (whoosh-reloaded 2.7.5, pinned).
+        starts, last_ids, position = [], [], matcher._baseoffset
         while matcher.is_active():
+            starts.append(position)
+            last_ids.append(matcher._maxid)
             matcher._read_ids()
             matcher._read_weights()
             docs.append(np.asarray(matcher._ids, dtype=np.int64))
             weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            position = matcher._nextoffset
             matcher._next_block()
-    else:  # e.g. short posting lists stored inline with the term
+        blocks = PostingBlocks(tuple(starts), np.asarray(last_ids, dtype=np.int64))
+    else:  # short posting lists are stored inline with the term
         ids, values = [], []
         while matcher.is_active():
             ids.append(matcher.id())
@@ -210,9 +250,37 @@ def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
             matcher.next()
         docs.append(np.asarray(ids, dtype=np.int64))
         weights.append(np.asarray(values, dtype=np.float64))
-    if not docs:  # every posting was of a deleted document
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    return np.concatenate(docs), np.concatenate(weights)
+        blocks = None
+    return np.concatenate(docs), np.concatenate(weights), blocks
+
+
+def _values_at(matcher, blocks: PostingBlocks | None, local: list[int]
+               ) -> Iterable[tuple[int, bytes]]:
+    """(document, value) for the sorted segment-local documents that hold the term."""
+    if blocks is None:
+        wanted = set(local)
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                yield matcher.id(), matcher.value()
+            matcher.next()
+        return
+    block_of = np.searchsorted(blocks.last_ids, local)
+    current = -1
+    for docnum, block in zip(local, block_of.tolist(), strict=True):
+        if block >= len(blocks.starts):
+            break
+        if block != current:
+            matcher._goto(blocks.starts[block])
+            matcher._read_ids()
+            matcher._read_values()
+            ids, current = matcher._ids, block
+        i = bisect_left(ids, docnum)
+        if i < len(ids) and ids[i] == docnum:
+            yield docnum, matcher._values[i]
+
+
+def _size(entry: TermPostings) -> int:
+    return entry.docs.nbytes + entry.scores.nbytes + 64 * len(entry.blocks)
 
 
 class QueryVectors:
@@ -277,10 +345,10 @@ class QueryVectors:
             return self._empty()
         if (fieldname, btext) not in self._reader:
             return self._empty()
-        docs, scores = self._arrays.term_scores(self._searcher, fieldname, btext)
+        postings = self._arrays.term(self._searcher, fieldname, btext)
         scored = self._empty()
-        scored.mask[docs] = True
-        scored.scores[docs] = scores
+        scored.mask[postings.docs] = True
+        scored.scores[postings.docs] = postings.scores
         return scored
 
     def _compound(self, q: wq.And | wq.Or) -> Scored | None:
