@@ -25,6 +25,7 @@ from kennisbank.engine.query import (
     ParsedQuery,
 )
 from kennisbank.engine.snapshot import IndexSnapshot
+from kennisbank.engine.store import IndexMissingError
 from kennisbank.engine.vectors import Scored
 from kennisbank.explain import Explanation, explain
 from kennisbank.records import FACET_FIELDS
@@ -127,6 +128,17 @@ class SearchService:
     def close(self) -> None:
         """Release the index (its generations may then be removed by the indexer)."""
         self._pool.close()
+
+    def warm(self) -> bool:
+        """Read what every search needs from the newest generation (facet values,
+        dates, field lengths) now rather than in the first search; False when there
+        is no index yet."""
+        try:
+            with self._pool.borrow() as snap:
+                snap.warm()
+        except IndexMissingError:
+            return False
+        return True
 
     def search(self, request: SearchRequest) -> SearchResponse:
         with self._pool.borrow() as snap:

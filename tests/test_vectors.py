@@ -172,3 +172,16 @@ def test_positions_read_from_a_documents_own_block_equal_a_full_walk(
         wanted = [*sorted(walked)[::7], max(walked), reader.doc_count_all() - 1]
         found = snap.arrays.posting_values(snap._searcher, "body", term.encode(), wanted)
     assert found == {d: walked[d] for d in wanted if d in walked}
+
+
+def test_warming_reads_the_arrays_before_the_first_search(layered: SearchService,
+                                                          tmp_path) -> None:
+    assert SearchService(tmp_path).warm() is False  # no index yet: nothing to warm
+    service = SearchService(layered.index_root)
+    try:
+        assert service.warm() is True
+        with service._pool.borrow() as snap:
+            assert snap.arrays._facets is not None and snap.arrays._dates is not None
+        assert service.search(SearchRequest(query="kindcentrum")).total == DOCUMENTS - 10
+    finally:
+        service.close()

@@ -20,6 +20,9 @@ def create_server(settings: Settings):
 
 def serve(settings: Settings) -> None:
     server = create_server(settings)
+    # The first search would otherwise read the facet values, dates and field lengths
+    # of the whole index (seconds at 100k documents): do it before the first visitor.
+    server.application.extensions["kennisbank.search"].warm()
     print(f"Kennisbank draait op http://{settings.host}:{server.effective_port}/ "
           "(stoppen: Ctrl-C)", flush=True)
     try:

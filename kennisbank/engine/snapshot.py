@@ -80,6 +80,14 @@ class IndexSnapshot:
         """The `limit` most recent documents among `allowed`."""
         return newest(self.arrays.dates(self._searcher), scored.scores, allowed, limit)
 
+    def warm(self) -> None:
+        """Build the generation's arrays every search uses."""
+        self.facets()
+        self.arrays.dates(self._searcher)
+        schema = self._searcher.schema
+        self.arrays.field_lengths(self._searcher,
+                                  [name for name, field in schema.items() if field.scorable])
+
     def live(self) -> np.ndarray:
         """Which document numbers are live (not deleted) documents."""
         return self.arrays.live

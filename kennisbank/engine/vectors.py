@@ -190,6 +190,11 @@ class GenerationArrays:
         lengths = self._field_lengths(searcher, fieldname)[docs]
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
 
+    def field_lengths(self, searcher: Searcher, fieldnames: Iterable[str]) -> None:
+        """Read the fields' document lengths now (BM25F needs them)."""
+        for fieldname in fieldnames:
+            self._field_lengths(searcher, fieldname)
+
     def _field_lengths(self, searcher: Searcher, fieldname: str) -> np.ndarray:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
