@@ -5,24 +5,26 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from waitress.server import create_server as waitress_server
 
 from kennisbank.config import Settings
 from webapp import create_app
 
 
-def create_server(settings: Settings):
+def create_server(settings: Settings, app: Flask | None = None):
     """A waitress server for the app, bound but not yet running (port 0: any free port).
     Call `.run()` to serve; `.close()` and `.task_dispatcher.shutdown()` to stop."""
-    return waitress_server(create_app(settings), host=settings.host, port=settings.port,
-                           threads=settings.threads, ident="kennisbank")
+    return waitress_server(app or create_app(settings), host=settings.host,
+                           port=settings.port, threads=settings.threads, ident="kennisbank")
 
 
 def serve(settings: Settings) -> None:
-    server = create_server(settings)
+    app = create_app(settings)
     # The first search would otherwise read the facet values, dates and field lengths
     # of the whole index (seconds at 100k documents): do it before the first visitor.
-    server.application.extensions["kennisbank.search"].warm()
+    app.extensions["kennisbank.search"].warm()
+    server = create_server(settings, app)
     print(f"Kennisbank draait op http://{settings.host}:{server.effective_port}/ "
           "(stoppen: Ctrl-C)", flush=True)
     try:
