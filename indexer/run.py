@@ -113,7 +113,8 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
     files, skipped = walk_corpus(options.corpus)
     report.skipped = [{"path": s.relpath, "reason": s.reason} for s in skipped]
     with writer_lock(options.index):
-        with IndexWriteSession(options.index, options.stemmer, options.full) as session:
+        with IndexWriteSession(options.index, options.stemmer, options.full,
+                               writer_procs=options.workers) as session:
             manifest = session.manifest()
             jobs = _plan(files, manifest, report, session.rebuild)
             present = {source.relpath for source in files}

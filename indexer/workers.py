@@ -7,8 +7,6 @@ and the file is reported as failed. The parent process is the single index write
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
@@ -21,6 +19,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from indexer.parsers.base import ParseError
+from kennisbank.processes import die_with_parent
 
 Task = Callable[[Any], Any]
 
@@ -45,22 +44,9 @@ def _limit_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """Ask Linux to SIGKILL this worker when the indexer dies (even by kill -9), so no
-    orphan keeps parsing or holds the indexer's pipes open."""
-    # Not Linux: the closed pipe still ends the worker after its current file.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def _worker_main(conn: Connection, task: Task, memory_mb: int, parent_pid: int,
                  siblings: list[Connection]) -> None:
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     for sibling in siblings:  # inherited by fork; holding them would hide EOF from others
         sibling.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle

@@ -25,12 +25,14 @@ def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
 point = sys.argv[1]
-if point == "extracting":
+if point in ("extracting", "writing"):
+    # "writing": past the first batches of a rebuild, with writer processes running
+    last = 5 if point == "extracting" else 250
     original = store.IndexWriteSession.upsert
     calls = []
     def upsert(self, record):
         calls.append(record)
-        if len(calls) == 5:
+        if len(calls) == last:
             die()
         original(self, record)
     store.IndexWriteSession.upsert = upsert
@@ -66,10 +68,11 @@ def indexed(tmp_path: Path) -> tuple[Path, Path]:
     return corpus, index
 
 
-def _crash(point: str, corpus: Path, index: Path) -> subprocess.CompletedProcess:
+def _crash(point: str, corpus: Path, index: Path, *options: str
+           ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", CRASHING_INDEXER, point, "--index", str(index), "index",
-         str(corpus), "--jobs", "2"],
+         str(corpus), "--jobs", "2", *options],
         capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -115,6 +118,17 @@ def test_no_worker_outlives_a_killed_indexer(indexed: tuple[Path, Path]) -> None
     leftovers = subprocess.run(["pgrep", "-f", str(index)], capture_output=True, text=True,
                                check=False)
     assert leftovers.stdout.split() == []
+
+
+def test_no_writer_process_outlives_a_killed_rebuild(indexed: tuple[Path, Path]) -> None:
+    corpus, index = indexed
+    _write_documents(corpus, "groot", 300)
+    crashed = _crash("writing", corpus, index, "--full")
+    assert crashed.returncode == -signal.SIGKILL
+    leftovers = subprocess.run(["pgrep", "-f", str(index)], capture_output=True, text=True,
+                               check=False)
+    assert leftovers.stdout.split() == []
+    assert _total(index, "oudoverleg") == OLD  # the old generation is still served
 
 
 def test_unwritable_index_is_reported_and_the_old_one_served(indexed: tuple[Path, Path]) -> None:

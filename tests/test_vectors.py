@@ -136,7 +136,7 @@ def test_ranking_and_facet_counts_agree_with_a_document_by_document_count(
         records = {d: snap.record(d) for d in scores}
     assert len(set(records[d]["doctype"] for d in scores)) == 4
     wanted = sorted((d for d in scores if records[d]["doctype"] == "onderzoek"),
-                    key=lambda d: (-scores[d], d))
+                    key=lambda d: (-scores[d], records[d]["path"]))
     assert [hit.id for hit in response.hits] == [records[d]["id"] for d in wanted]
     assert response.total == len(wanted)
     type_counts = {v.value: v.count for v in response.facets["type"]}

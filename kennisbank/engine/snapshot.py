@@ -73,17 +73,19 @@ class IndexSnapshot:
     def best(self, scored: Scored, allowed: np.ndarray, limit: int
              ) -> list[tuple[int, float]]:
         """The `limit` best-scoring documents among `allowed`."""
-        return best(scored.scores, allowed, limit)
+        return best(scored.scores, allowed, limit, self.arrays.path_order(self._searcher))
 
     def newest(self, scored: Scored, allowed: np.ndarray, limit: int
                ) -> list[tuple[int, float]]:
         """The `limit` most recent documents among `allowed`."""
-        return newest(self.arrays.dates(self._searcher), scored.scores, allowed, limit)
+        return newest(self.arrays.dates(self._searcher), scored.scores, allowed, limit,
+                      self.arrays.path_order(self._searcher))
 
     def warm(self) -> None:
         """Build the generation's arrays every search uses."""
         self.facets()
         self.arrays.dates(self._searcher)
+        self.arrays.path_order(self._searcher)
         schema = self._searcher.schema
         self.arrays.field_lengths(self._searcher,
                                   [name for name, field in schema.items() if field.scorable])

@@ -31,6 +31,7 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.engine.parallel import ParallelWriter, use_vocabulary
 from kennisbank.engine.schema import FACET_MULTI, SCHEMA_VERSION, build_schema
 from kennisbank.records import DocumentRecord, document_id
 
@@ -39,6 +40,8 @@ LOCK_FILE = "indexer.lock"
 GENERATION_PREFIX = "gen-"
 GENERATION_META = "generation.json"
 READERS_LOCK = "readers.lock"
+# Whoosh's posting pool per writer process; past it, sorted runs spill to disk.
+WRITER_MB = 256
 
 
 class IndexBusyError(RuntimeError):
@@ -224,10 +227,14 @@ class IndexWriteSession:
     an exception discards the new generation and leaves readers where they were.
     """
 
-    def __init__(self, root: Path, stemmer: str = DEFAULT_STEMMER, full: bool = False) -> None:
+    def __init__(self, root: Path, stemmer: str = DEFAULT_STEMMER, full: bool = False,
+                 writer_procs: int = 1) -> None:
+        """`writer_procs` > 1: a rebuild analyses and writes in that many processes
+        (see parallel.py); incremental runs change few documents and use one."""
         self.root = root
         self.stemmer = stemmer
         self.full = full
+        self.writer_procs = writer_procs
         self.previous = current_generation(root)
         self.generation = _next_generation_name(root)
         self.path = root / self.generation
@@ -250,7 +257,10 @@ class IndexWriteSession:
         else:
             _link_copy(self.root / self.previous, self.path)
             ix = whoosh_index.open_dir(str(self.path))
-        self._writer = ix.writer(limitmb=256)
+        if self.rebuild and self.writer_procs > 1:
+            self._writer = ParallelWriter(ix, procs=self.writer_procs, limitmb=WRITER_MB)
+        else:
+            self._writer = ix.writer(limitmb=WRITER_MB)
         return self
 
     def manifest(self) -> dict[str, ManifestEntry]:
@@ -277,7 +287,10 @@ class IndexWriteSession:
     def upsert(self, record: DocumentRecord) -> None:
         if not self.changed:
             self._use_corpus_vocabulary()
-        self._writer.update_document(**_record_fields(record))
+        if self.rebuild:  # a fresh index: nothing to replace
+            self._writer.add_document(**_record_fields(record))
+        else:
+            self._writer.update_document(**_record_fields(record))
         self.changed = True
         self._probe = record
 
@@ -289,10 +302,9 @@ class IndexWriteSession:
         with open_generation(self.root, self.previous).reader() as reader:
             counts = {(term.decode("utf-8") if isinstance(term, bytes) else term):
                       info.doc_frequency() for term, info in reader.iter_field("words")}
-        analyzers = {id(a): a for a in (self._writer.schema[name].analyzer.analyzer
-                                        for name in ("title", "body", "words"))}
-        for analyzer in analyzers.values():
-            analyzer.use_vocabulary(counts)
+        use_vocabulary(self._writer.schema, counts)
+        if isinstance(self._writer, ParallelWriter):
+            self._writer.vocabulary = counts
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)

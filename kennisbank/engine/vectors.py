@@ -63,9 +63,11 @@ class Scored:
         return int(np.count_nonzero(self.mask))
 
 
-def best(scores: np.ndarray, allowed: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """The `limit` allowed documents with the highest score; ties go to the lower
-    document number, as in Whoosh's collector."""
+def best(scores: np.ndarray, allowed: np.ndarray, limit: int, tiebreak: np.ndarray
+         ) -> list[tuple[int, float]]:
+    """The `limit` allowed documents with the highest score; equal scores in
+    `tiebreak` order (the documents' paths: the same order whatever segments the
+    index happens to consist of, so results are reproducible)."""
     docs = np.flatnonzero(allowed)
     if limit <= 0 or not len(docs):
         return []
@@ -73,15 +75,15 @@ def best(scores: np.ndarray, allowed: np.ndarray, limit: int) -> list[tuple[int,
     if limit < len(docs):
         cutoff = np.partition(keys, len(keys) - limit)[len(keys) - limit]
         docs, keys = docs[keys >= cutoff], keys[keys >= cutoff]
-    order = np.lexsort((docs, -keys))[:limit]
+    order = np.lexsort((tiebreak[docs], -keys))[:limit]
     return [(int(docs[i]), float(keys[i])) for i in order]
 
 
-def newest(dates: np.ndarray, scores: np.ndarray, allowed: np.ndarray, limit: int
-           ) -> list[tuple[int, float]]:
+def newest(dates: np.ndarray, scores: np.ndarray, allowed: np.ndarray, limit: int,
+           tiebreak: np.ndarray) -> list[tuple[int, float]]:
     """The `limit` allowed documents with the latest date (undated last), each with
     its score."""
-    ranked = best(dates.astype(np.float64), allowed, limit)
+    ranked = best(dates.astype(np.float64), allowed, limit, tiebreak)
     return [(docnum, float(scores[docnum])) for docnum, _date in ranked]
 
 
@@ -100,6 +102,7 @@ class GenerationArrays:
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
         self._facets: FacetColumns | None = None
+        self._path_order: np.ndarray | None = None
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -111,6 +114,15 @@ class GenerationArrays:
                                 count=self.size)
             self._dates = dates
         return self._dates
+
+    def path_order(self, searcher: Searcher, fieldname: str = "path") -> np.ndarray:
+        """Each document's rank by path: the tie-break between equal scores or dates."""
+        if self._path_order is None:
+            paths = list(searcher.reader().column_reader(fieldname))
+            order = np.zeros(self.size, dtype=np.int64)
+            order[sorted(range(self.size), key=paths.__getitem__)] = np.arange(self.size)
+            self._path_order = order
+        return self._path_order
 
     def postings(self, searcher: Searcher, fieldname: str, btext: bytes
                  ) -> tuple[np.ndarray, np.ndarray, dict[int, PostingBlocks | None]]:
