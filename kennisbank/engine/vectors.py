@@ -26,9 +26,9 @@ from whoosh.searching import Searcher
 
 from kennisbank.engine.facets import FacetColumns
 
-# Scored postings of the most recently used terms; a common word in a 100k-document
-# library takes about 1 MB.
-TERM_CACHE_BYTES = 64 * 1024 * 1024
+# Scored postings of the most recently used terms (12 bytes per posting: a word in
+# half of a 100k-document library takes 0.6 MB).
+TERM_CACHE_BYTES = 96 * 1024 * 1024
 # Documents of the most recently used phrases (a phrase's positions are checked
 # document by document, the slowest part of a query).
 PHRASE_CACHE_ENTRIES = 256
@@ -129,7 +129,7 @@ class GenerationArrays:
         """Live document numbers holding the term, their weights, and the blocks."""
         docs, weights, blocks = read_postings(searcher.reader(), fieldname, btext)
         keep = self.live[docs]
-        return docs[keep], weights[keep], blocks
+        return docs[keep].astype(np.int32), weights[keep], blocks
 
     def term(self, searcher: Searcher, fieldname: str, btext: bytes) -> TermPostings:
         """A term's documents and BM25F scores, cached."""
