@@ -56,8 +56,8 @@ class FacetColumns:
 
     def with_any(self, name: str, wanted: Iterable[str]) -> np.ndarray:
         """Documents having at least one of the `wanted` values."""
-        field = self._fields[name]
-        ids = [i for i, value in enumerate(field.values) if value in set(wanted)]
+        field, wanted = self._fields[name], set(wanted)
+        ids = [i for i, value in enumerate(field.values) if value in wanted]
         return self._with_ids(field, ids)
 
     def with_number_between(self, name: str, low: int, high: int) -> np.ndarray:

@@ -117,9 +117,9 @@ class IndexSnapshot:
                          ) -> dict[int, list[tuple[int, int, str]]]:
         """Where the query matches in each document: (start, end, term) character spans,
         from the postings, so a 500-page report costs no more than a page. A phrase
-        contributes only the places where its words stand together. The documents are
-        positions of each term are read from the block holding the document: cheap for
-        the ten hits of a page, however long the posting lists."""
+        contributes only the places where its words stand together. The positions of
+        each term are read from the block holding the document: cheap for the ten hits
+        of a page, however long the posting lists."""
         leaves = [leaf for leaf in q.leaves() if leaf.field() == fieldname]
         terms = {term for leaf in leaves if not isinstance(leaf, wq.Phrase)
                  for term in self._expanded_terms(leaf, fieldname)}
