@@ -24,7 +24,7 @@ from kennisbank.engine.query import (
     RERANK_DEPTH,
     ParsedQuery,
 )
-from kennisbank.engine.snapshot import IndexSnapshot
+from kennisbank.engine.snapshot import IndexSnapshot, Occurrences
 from kennisbank.engine.store import IndexMissingError
 from kennisbank.engine.vectors import Scored
 from kennisbank.explain import Explanation, explain
@@ -160,15 +160,21 @@ class SearchService:
         selected = _normalise_filters(request.filters, columns)
         allowed, facets = _filter_and_count(scored.mask, columns, selected, request)
         end = request.page * request.page_size
-        if request.sort == "date" or parsed.is_everything:
+        ranked_by_date = request.sort == "date" or parsed.is_everything
+        if ranked_by_date:
             top = snap.newest(scored, allowed, end)
         else:
             top = snap.best(scored, allowed, max(end, RERANK_DEPTH))
-            if parsed.proximity_terms:
-                top = _reranked_by_proximity(snap, top, parsed.proximity_terms)
+        rerank = parsed.proximity_terms and not ranked_by_date
+        # One positions reader for the re-rank and the snippets: they read the same
+        # posting blocks, so the re-ranked head is read in one go.
+        first_read = top[:RERANK_DEPTH] if rerank else top[end - request.page_size:end]
+        found = snap.occurrences(docnum for docnum, _score in first_read)
+        if rerank:
+            top = _reranked_by_proximity(snap, top, parsed.proximity_terms, found)
         page = top[end - request.page_size:end]
         spans = {} if parsed.is_everything else snap.match_spans_many(
-            [docnum for docnum, _score in page], parsed.highlight)
+            [docnum for docnum, _score in page], parsed.highlight, found=found)
         hits = [_make_hit(snap.record(docnum), score, spans.get(docnum, []))
                 for docnum, score in page]
         return SearchResponse(request, int(allowed.sum()), hits, facets, suggestion,
@@ -231,12 +237,14 @@ class SearchService:
 
 
 def _reranked_by_proximity(snap: IndexSnapshot, top: list[tuple[int, float]],
-                           terms: tuple[str, ...]) -> list[tuple[int, float]]:
+                           terms: tuple[str, ...], found: Occurrences
+                           ) -> list[tuple[int, float]]:
     """The best hits again, those where the query words stand close together first
     among equals (a bounded re-rank: a proximity clause in the query itself would
     score every matching document)."""
     head, tail = top[:RERANK_DEPTH], top[RERANK_DEPTH:]
-    close = snap.close_together([docnum for docnum, _score in head], terms, PROXIMITY_SLOP)
+    close = snap.close_together([docnum for docnum, _score in head], terms, PROXIMITY_SLOP,
+                                found=found)
     rescored = [(docnum, score * PROXIMITY_FACTOR if docnum in close else score)
                 for docnum, score in head]
     return sorted(rescored, key=lambda hit: -hit[1]) + tail

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
+from kennisbank.engine.vectors import GenerationArrays
 from kennisbank.search import SearchRequest, SearchService
 from tests.conftest import build_index
 
@@ -171,7 +172,18 @@ def test_positions_read_from_a_documents_own_block_equal_a_full_walk(
         assert walked
         wanted = [*sorted(walked)[::7], max(walked), reader.doc_count_all() - 1]
         found = snap.arrays.posting_values(snap._searcher, "body", term.encode(), wanted)
-    assert found == {d: walked[d] for d in wanted if d in walked}
+        again = snap.arrays.posting_values(snap._searcher, "body", term.encode(), wanted)
+    assert found == again == {d: walked[d] for d in wanted if d in walked}
+
+
+def test_decoded_blocks_kept_for_the_next_search_stay_within_budget(
+        layered: SearchService) -> None:
+    budget = 15_000
+    with layered._pool.borrow() as snap:
+        arrays = GenerationArrays(snap._searcher, block_cache_bytes=budget)
+        for term in ["kindcentrum", "integral", "ouder"]:
+            arrays.posting_values(snap._searcher, "body", term.encode(), range(0, DOCUMENTS, 3))
+            assert 0 < arrays._block_bytes <= budget
 
 
 def test_warming_reads_the_arrays_before_the_first_search(layered: SearchService,

@@ -113,7 +113,13 @@ class IndexSnapshot:
         """Where the query matches in one document (see `match_spans_many`)."""
         return self.match_spans_many([docnum], q, fieldname)[docnum]
 
-    def match_spans_many(self, docnums: Iterable[int], q: wq.Query, fieldname: str = "body"
+    def occurrences(self, docnums: Iterable[int], fieldname: str = "body") -> Occurrences:
+        """A reader of term positions in these documents, to share between the steps
+        of one search (the proximity re-rank and the snippets read the same blocks)."""
+        return Occurrences(self.arrays, self._searcher, fieldname, docnums)
+
+    def match_spans_many(self, docnums: Iterable[int], q: wq.Query, fieldname: str = "body",
+                         found: Occurrences | None = None
                          ) -> dict[int, list[tuple[int, int, str]]]:
         """Where the query matches in each document: (start, end, term) character spans,
         from the postings, so a 500-page report costs no more than a page. A phrase
@@ -125,7 +131,7 @@ class IndexSnapshot:
                  for term in self._expanded_terms(leaf, fieldname)}
         phrases = [leaf for leaf in leaves if isinstance(leaf, wq.Phrase)]
         docnums = sorted(set(docnums))
-        found = _Occurrences(self.arrays, self._searcher, fieldname, docnums)
+        found = found or self.occurrences(docnums, fieldname)
         result = {}
         for docnum in docnums:
             spans = {(start, end, term) for term in terms
@@ -136,11 +142,12 @@ class IndexSnapshot:
         return result
 
     def close_together(self, docnums: Iterable[int], terms: tuple[str, ...], slop: int,
-                       fieldname: str = "body") -> set[int]:
+                       fieldname: str = "body", found: Occurrences | None = None
+                       ) -> set[int]:
         """The documents in which all `terms` occur within a window of
         len(terms) - 1 + slop positions."""
         docnums = sorted(set(docnums))
-        found = _Occurrences(self.arrays, self._searcher, fieldname, docnums)
+        found = found or self.occurrences(docnums, fieldname)
         close = set()
         for docnum in docnums:
             occurrences = sorted((pos, index) for index, term in enumerate(terms)
@@ -195,33 +202,40 @@ def _smallest_window(occurrences: list[tuple[int, int]], wanted: int) -> float:
     return best
 
 
-class _Occurrences:
+class Occurrences:
     """Where terms occur in a few documents, each read from the posting block that
-    holds the document (see GenerationArrays.posting_values)."""
+    holds the document (see GenerationArrays.posting_values). The documents given at
+    the start are read together, per term, on first use; any other document when it
+    is asked for."""
 
     def __init__(self, arrays: GenerationArrays, searcher: Searcher, fieldname: str,
-                 docnums: list[int]) -> None:
+                 docnums: Iterable[int]) -> None:
         self._arrays = arrays
         self._searcher = searcher
         self._fieldname = fieldname
         self._format = searcher.schema[fieldname].format
-        self._docnums = docnums
+        self._batch = frozenset(docnums)
         self._values: dict[str, dict[int, bytes]] = {}
+        self._read: dict[str, set[int]] = {}
 
     def occurrences(self, docnum: int, term: str) -> list[tuple[int, int, int]]:
         """(position, start, end) of every occurrence of `term` in the document."""
-        values = self._values.get(term)
-        if values is None:
-            btext = self._searcher.schema[self._fieldname].to_bytes(term)
-            values = self._values[term] = (
-                self._arrays.posting_values(self._searcher, self._fieldname, btext,
-                                            self._docnums)
-                if (self._fieldname, btext) in self._searcher.reader() else {})
-        value = values.get(docnum)
+        read = self._read.setdefault(term, set())
+        if docnum not in read:
+            wanted = self._batch - read if docnum in self._batch else {docnum}
+            self._values.setdefault(term, {}).update(self._posting_values(term, wanted))
+            read.update(wanted)
+        value = self._values.get(term, {}).get(docnum)
         return [] if value is None else self._format.decode_as("characters", value)
 
+    def _posting_values(self, term: str, docnums: set[int]) -> dict[int, bytes]:
+        btext = self._searcher.schema[self._fieldname].to_bytes(term)
+        if (self._fieldname, btext) not in self._searcher.reader():
+            return {}
+        return self._arrays.posting_values(self._searcher, self._fieldname, btext, docnums)
 
-def _phrase_spans(docnum: int, phrase: wq.Phrase, found: _Occurrences
+
+def _phrase_spans(docnum: int, phrase: wq.Phrase, found: Occurrences
                   ) -> list[tuple[int, int, str]]:
     occurrences = [{pos: (start, end) for pos, start, end in
                     found.occurrences(docnum, word)} for word in phrase.words]

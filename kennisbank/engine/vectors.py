@@ -29,6 +29,10 @@ from kennisbank.engine.facets import FacetColumns
 # Scored postings of the most recently used terms (12 bytes per posting: a word in
 # half of a 100k-document library takes 0.6 MB).
 TERM_CACHE_BYTES = 96 * 1024 * 1024
+# Decoded posting blocks (positions) of the most recently shown documents: the
+# proximity re-rank and the snippets read a block of up to 128 postings for each
+# document, and the best documents for common words recur across searches.
+BLOCK_CACHE_BYTES = 32 * 1024 * 1024
 # Documents of the most recently used phrases (a phrase's positions are checked
 # document by document, the slowest part of a query).
 PHRASE_CACHE_ENTRIES = 256
@@ -91,7 +95,8 @@ class GenerationArrays:
     """Arrays of one generation, built lazily from any of its searchers and shared by
     all snapshots of that generation (so by all request threads)."""
 
-    def __init__(self, searcher: Searcher, cache_bytes: int = TERM_CACHE_BYTES) -> None:
+    def __init__(self, searcher: Searcher, cache_bytes: int = TERM_CACHE_BYTES,
+                 block_cache_bytes: int = BLOCK_CACHE_BYTES) -> None:
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         self.live = np.zeros(self.size, dtype=bool)
@@ -104,6 +109,10 @@ class GenerationArrays:
         self._facets: FacetColumns | None = None
         self._path_order: np.ndarray | None = None
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._blocks: OrderedDict[tuple, tuple[tuple[int, ...], tuple[bytes, ...]]] = (
+            OrderedDict())
+        self._block_bytes = 0
+        self._block_cache_bytes = block_cache_bytes
         self._lock = threading.Lock()
 
     def dates(self, searcher: Searcher, fieldname: str = "date") -> np.ndarray:
@@ -154,19 +163,45 @@ class GenerationArrays:
     def posting_values(self, searcher: Searcher, fieldname: str, btext: bytes,
                        docnums: Iterable[int]) -> dict[int, bytes]:
         """The raw posting values (encoded positions) of the term in these documents,
-        each read from its own block."""
-        blocks = self.term(searcher, fieldname, btext).blocks
-        wanted = sorted(set(docnums))
+        each read from its own block. Only blocks holding one of the documents are
+        read (the cached postings say which documents hold the term at all), and
+        decoded blocks are kept for the next search (see BLOCK_CACHE_BYTES)."""
+        entry = self.term(searcher, fieldname, btext)
+        wanted = np.unique(np.fromiter(docnums, dtype=np.int64))
+        wanted = wanted[_contains(entry.docs, wanted)]
         found: dict[int, bytes] = {}
         for leaf, offset in searcher.reader().leaf_readers():
-            if offset not in blocks:
+            blocks = entry.blocks.get(offset, False)
+            local = wanted[(wanted >= offset) & (wanted < offset + leaf.doc_count_all())]
+            if blocks is False or not len(local):
                 continue
-            local = [d - offset for d in wanted if offset <= d < offset + leaf.doc_count_all()]
-            if local:
-                matcher = _raw_matcher(leaf, fieldname, btext)
-                found.update((offset + d, value) for d, value in
-                             _values_at(matcher, blocks[offset], local))
+            block_of = (np.searchsorted(blocks.last_ids, local - offset).tolist()
+                        if blocks else [0] * len(local))
+            reader = _BlockReader(leaf, fieldname, btext, blocks)
+            for docnum, block in zip(local.tolist(), block_of, strict=True):
+                ids, values = self._block(reader, offset, block)
+                i = bisect_left(ids, docnum - offset)
+                if i < len(ids) and ids[i] == docnum - offset:
+                    found[docnum] = values[i]
         return found
+
+    def _block(self, reader: _BlockReader, offset: int, block: int
+               ) -> tuple[tuple[int, ...], tuple[bytes, ...]]:
+        key = (reader.fieldname, reader.btext, offset, block)
+        with self._lock:
+            cached = self._blocks.get(key)
+            if cached is not None:
+                self._blocks.move_to_end(key)
+                return cached
+        decoded = reader.read(block)
+        with self._lock:
+            if key not in self._blocks:
+                self._blocks[key] = decoded
+                self._block_bytes += _block_size(decoded)
+                while self._block_bytes > self._block_cache_bytes and len(self._blocks) > 1:
+                    _key, old = self._blocks.popitem(last=False)
+                    self._block_bytes -= _block_size(old)
+        return decoded
 
     def facets(self, searcher: Searcher, fields: Iterable[str]) -> FacetColumns:
         """The facet fields' values per document, built once per generation."""
@@ -271,29 +306,49 @@ def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray, PostingBlocks | 
     return np.concatenate(docs), np.concatenate(weights), blocks
 
 
-def _values_at(matcher, blocks: PostingBlocks | None, local: list[int]
-               ) -> Iterable[tuple[int, bytes]]:
-    """(document, value) for the sorted segment-local documents that hold the term."""
-    if blocks is None:
-        wanted = set(local)
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                yield matcher.id(), matcher.value()
-            matcher.next()
-        return
-    block_of = np.searchsorted(blocks.last_ids, local)
-    current = -1
-    for docnum, block in zip(local, block_of.tolist(), strict=True):
-        if block >= len(blocks.starts):
-            break
-        if block != current:
-            matcher._goto(blocks.starts[block])
-            matcher._read_ids()
-            matcher._read_values()
-            ids, current = matcher._ids, block
-        i = bisect_left(ids, docnum)
-        if i < len(ids) and ids[i] == docnum:
-            yield docnum, matcher._values[i]
+class _BlockReader:
+    """Decodes posting blocks of one term in one segment; the matcher (a term lookup)
+    is opened only when a block is not cached."""
+
+    def __init__(self, leaf, fieldname: str, btext: bytes, blocks: PostingBlocks | None
+                 ) -> None:
+        self.leaf, self.fieldname, self.btext, self.blocks = leaf, fieldname, btext, blocks
+        self._matcher = None
+
+    def read(self, block: int) -> tuple[tuple[int, ...], tuple[bytes, ...]]:
+        """(segment-local documents, values) of the block; an inline posting list is
+        block 0."""
+        if self._matcher is None:
+            self._matcher = _raw_matcher(self.leaf, self.fieldname, self.btext)
+        matcher = self._matcher
+        if self.blocks is None:
+            ids, values = [], []
+            while matcher.is_active():
+                ids.append(matcher.id())
+                values.append(matcher.value())
+                matcher.next()
+            self._matcher = None  # consumed
+            return tuple(ids), tuple(values)
+        if block >= len(self.blocks.starts):
+            return (), ()
+        matcher._goto(self.blocks.starts[block])
+        matcher._read_ids()
+        matcher._read_values()
+        return tuple(matcher._ids), tuple(matcher._values)
+
+
+def _block_size(decoded: tuple[tuple[int, ...], tuple[bytes, ...]]) -> int:
+    ids, values = decoded
+    return 64 + 40 * len(ids) + sum(len(value) for value in values)
+
+
+def _contains(sorted_docs: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` are in the sorted array (binary search, no sort of the whole
+    posting list as np.isin would do)."""
+    if not len(sorted_docs):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_docs, docs), len(sorted_docs) - 1)
+    return sorted_docs[at] == docs
 
 
 def _size(entry: TermPostings) -> int:
