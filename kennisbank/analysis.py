@@ -127,13 +127,28 @@ STEMMERS = ("dutch_porter", "dutch", "nltk_dutch", "none")
 _DOUBLE_END = re.compile(r"([bdfgklmnprst])\1$")
 
 
+# Words ending in consonant + "es" that are not an -s plural of a word in -e.
+_NOT_ES_PLURALS = ("adres", "congres", "cipres", "expres")
+
+
+def _es_plural(stem: str) -> bool:
+    """`gemeentes`, `brochures`, `bijlages`, `meisjes`: an -s plural of a word in -e,
+    which Porter leaves whole (an s after a vowel stays) while it strips the singular's
+    e (`gemeente` -> `gemeent`). Not -ces (`proces`, `succes`) nor short words (`les`)."""
+    return (len(stem) > 5 and stem.endswith("es") and stem[-3] not in "aeiouyc"
+            and not stem.endswith(_NOT_ES_PLURALS))
+
+
 def repair_porter(stem: str) -> str:
     """Plurals Porter's Dutch algorithm leaves apart from their singular (measured on
     Snowball's vocabulary, docs/stemming.md): `organisaties`/`subsidies` keep their s
-    after -ie, `gezinnen`/`klassen` keep a double consonant, `huizen`/`brieven` keep
-    z/v where the singular has s/f (Dutch words hardly ever end in z or v)."""
+    after -ie, `gemeentes`/`brochures` keep -es after a consonant, `gezinnen`/`klassen`
+    keep a double consonant, `huizen`/`brieven` keep z/v where the singular has s/f
+    (Dutch words hardly ever end in z or v)."""
     if stem.endswith("ies"):
         return stem[:-1]
+    if _es_plural(stem):
+        stem = stem[:-2]
     if _DOUBLE_END.search(stem):
         return stem[:-1]
     if stem.endswith("z") and len(stem) > 3:

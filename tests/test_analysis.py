@@ -113,6 +113,8 @@ def test_fast_stemmer_matches_the_nltk_reference() -> None:
 @pytest.mark.parametrize(("plural", "singular"), [
     ("organisaties", "organisatie"), ("subsidies", "subsidie"), ("gezinnen", "gezin"),
     ("klassen", "klas"), ("huizen", "huis"), ("brieven", "brief"), ("ziekenhuizen", "ziekenhuis"),
+    ("gemeentes", "gemeente"), ("brochures", "brochure"), ("bijlages", "bijlage"),
+    ("meisjes", "meisje"), ("klasses", "klas"),
 ])
 def test_plurals_porter_leaves_apart_meet(analyzer: DutchAnalyzer, plural: str,
                                           singular: str) -> None:
@@ -122,6 +124,13 @@ def test_plurals_porter_leaves_apart_meet(analyzer: DutchAnalyzer, plural: str,
 def test_core_words_of_the_field_stay_apart(analyzer: DutchAnalyzer) -> None:
     for one, other in [("gemeente", "mening"), ("beleid", "begeleiding"), ("kind", "kinder")]:
         assert analyzer.stem(one) != analyzer.stem(other)
+
+
+def test_words_in_es_that_are_no_plural_keep_their_stem(analyzer: DutchAnalyzer) -> None:
+    assert analyzer.stem("proces") == analyzer.stem("processen") != analyzer.stem("proc")
+    assert analyzer.stem("emailadres") == analyzer.stem("emailadressen")
+    assert analyzer.stem("succes") != analyzer.stem("succe")
+    assert analyzer.stem("les") == "les"
 
 
 def test_compound_parts_are_indexed_at_the_compound_position(analyzer: DutchAnalyzer) -> None:
