@@ -39,6 +39,7 @@ class IndexOptions:
     timeout: float = 60.0
     memory_mb: int = 1024
     stemmer: str = DEFAULT_STEMMER
+    writer_memory_mb: int = 0  # 0: a quarter of the machine's memory
 
     @property
     def workers(self) -> int:
@@ -114,7 +115,8 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
     report.skipped = [{"path": s.relpath, "reason": s.reason} for s in skipped]
     with writer_lock(options.index):
         with IndexWriteSession(options.index, options.stemmer, options.full,
-                               writer_procs=options.workers) as session:
+                               writer_procs=options.workers,
+                               writer_memory_mb=options.writer_memory_mb) as session:
             manifest = session.manifest()
             jobs = _plan(files, manifest, report, session.rebuild)
             present = {source.relpath for source in files}

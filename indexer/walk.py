@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.sidecar import SIDECAR_SUFFIX, sidecar_path
+from indexer.sidecar import SIDECAR_SUFFIX
 
 FORMATS: dict[str, str] = {
     ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "txt", ".md": "md",
@@ -54,57 +54,90 @@ def _stat_key(stat: os.stat_result, sidecar_stat: os.stat_result | None) -> str:
     return key
 
 
-def _source(path: Path, relpath: str, fmt: str) -> SourceFile:
-    stat = path.stat()
-    sidecar = sidecar_path(path)
-    sidecar_stat = sidecar.stat() if sidecar.is_file() else None
+def _suffix(name: str) -> str:
+    """Path.suffix without building a Path (`a.PDF` -> `.PDF`; `.x`, `a.` -> '')."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _source(entry: os.DirEntry, relpath: str, fmt: str,
+            sidecar: os.DirEntry | None) -> SourceFile:
+    stat = entry.stat()
+    sidecar_stat = sidecar.stat() if sidecar is not None and sidecar.is_file() else None
     return SourceFile(
-        path=path, relpath=relpath, format=fmt, size=stat.st_size, mtime_ns=stat.st_mtime_ns,
-        sidecar=sidecar if sidecar_stat else None, stat_key=_stat_key(stat, sidecar_stat),
+        path=Path(entry.path), relpath=relpath, format=fmt, size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns, sidecar=Path(sidecar.path) if sidecar_stat else None,
+        stat_key=_stat_key(stat, sidecar_stat),
     )
 
 
-def _classify(path: Path, root: Path, relpath: str) -> SourceFile | SkippedFile | None:
+def _classify(entry: os.DirEntry, root: Path, relpath: str,
+              siblings: dict[str, os.DirEntry]) -> SourceFile | SkippedFile | None:
     """A file to index, a file skipped with a reason, or None for sidecars."""
-    reason = _skip_reason(path.name)
+    reason = _skip_reason(entry.name)
     if reason:
         return SkippedFile(relpath, reason)
-    if path.name.endswith(SIDECAR_SUFFIX):
+    if entry.name.endswith(SIDECAR_SUFFIX):
         return None
-    if path.is_symlink() and not _inside(path, root):
+    if entry.is_symlink() and not _inside(Path(entry.path), root):
         return SkippedFile(relpath, "snelkoppeling naar een plek buiten de verzameling")
-    if not path.is_file():
+    if not entry.is_file():
         return SkippedFile(relpath, "geen gewoon bestand")
-    fmt = FORMATS.get(path.suffix.lower())
+    suffix = _suffix(entry.name)
+    fmt = FORMATS.get(suffix.lower())
     if fmt is None:
-        return SkippedFile(relpath, f"bestandstype '{path.suffix or 'zonder extensie'}' "
+        return SkippedFile(relpath, f"bestandstype '{suffix or 'zonder extensie'}' "
                                     "wordt niet ondersteund")
     try:
-        return _source(path, relpath, fmt)
+        return _source(entry, relpath, fmt, siblings.get(entry.name + SIDECAR_SUFFIX))
     except OSError as exc:
         return SkippedFile(relpath, f"kan niet gelezen worden ({exc.strerror})")
 
 
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def walk_corpus(root: Path) -> tuple[list[SourceFile], list[SkippedFile]]:
     """All indexable files under root (recursively, sorted) and everything skipped.
-    Hidden folders and symlinked folders are not entered."""
+    Hidden folders and symlinked folders are not entered. One directory listing per
+    folder and one stat per file (os.scandir): a run with nothing changed is mostly
+    this walk."""
     root = root.resolve()
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
-    for folder, dirnames, filenames in os.walk(root):
-        folder_path = Path(folder)
-        for name in sorted(dirnames):
-            if name.startswith(".") or (folder_path / name).is_symlink():
-                rel = (folder_path / name).relative_to(root).as_posix() + "/"
-                why = "verborgen map" if name.startswith(".") else "snelkoppeling naar een map"
-                skipped.append(SkippedFile(rel, why))
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and not (folder_path / d).is_symlink())
-        for name in sorted(filenames):
-            path = folder_path / name
-            result = _classify(path, root, path.relative_to(root).as_posix())
-            if isinstance(result, SourceFile):
-                files.append(result)
-            elif result is not None:
-                skipped.append(result)
+    _walk(root, "", root, files, skipped)
     return files, skipped
+
+
+def _walk(folder: Path, prefix: str, root: Path, files: list[SourceFile],
+          skipped: list[SkippedFile]) -> None:
+    """One folder's files (sorted by name), then its subfolders' (depth first)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        skipped.append(SkippedFile(prefix or "./", f"map kan niet gelezen worden "
+                                                   f"({exc.strerror})"))
+        return
+    folders = [entry for entry in entries if _is_folder(entry)]
+    for entry in folders:
+        if entry.name.startswith(".") or entry.is_symlink():
+            why = "verborgen map" if entry.name.startswith(".") else "snelkoppeling naar een map"
+            skipped.append(SkippedFile(f"{prefix}{entry.name}/", why))
+    siblings = {entry.name: entry for entry in entries}
+    folder_names = {entry.name for entry in folders}
+    for entry in entries:
+        if entry.name in folder_names:
+            continue
+        result = _classify(entry, root, prefix + entry.name, siblings)
+        if isinstance(result, SourceFile):
+            files.append(result)
+        elif result is not None:
+            skipped.append(result)
+    for entry in folders:
+        if not entry.name.startswith(".") and not entry.is_symlink():
+            _walk(Path(entry.path), f"{prefix}{entry.name}/", root, files, skipped)

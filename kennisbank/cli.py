@@ -93,7 +93,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
                                        file_timeout=args.timeout)
     options = IndexOptions(corpus=settings.corpus, index=settings.index, full=args.full,
                            jobs=settings.jobs, timeout=settings.file_timeout,
-                           memory_mb=settings.file_memory_mb, stemmer=settings.stemmer)
+                           memory_mb=settings.file_memory_mb, stemmer=settings.stemmer,
+                           writer_memory_mb=settings.writer_memory_mb)
     report = run_index(options)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

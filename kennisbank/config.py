@@ -26,6 +26,7 @@ class Settings:
     jobs: int = 0  # 0 = one worker per CPU core
     file_timeout: float = 60.0  # seconds per file
     file_memory_mb: int = 1024  # address-space limit per extraction worker
+    writer_memory_mb: int = 0  # index writers' posting pools together; 0 = RAM / 4
     stemmer: str = DEFAULT_STEMMER
     synonyms: Path = DEFAULT_SYNONYMS
     host: str = "127.0.0.1"
@@ -54,8 +55,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read settings from the environment; unknown KENNISBANK_* names are ignored."""
     environ = os.environ if environ is None else environ
     kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
-             "file_memory_mb": int, "stemmer": str, "synonyms": Path, "host": str,
-             "port": int, "threads": int}
+             "file_memory_mb": int, "writer_memory_mb": int, "stemmer": str,
+             "synonyms": Path, "host": str, "port": int, "threads": int}
     values: dict[str, object] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())

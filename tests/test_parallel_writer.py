@@ -3,8 +3,19 @@ what users find must not depend on that."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+
+from kennisbank.config import SettingsError, load_settings
+from kennisbank.engine.store import (
+    MAX_POOL_MB,
+    MIN_POOL_MB,
+    POOL_OVERHEAD,
+    available_memory_mb,
+    writer_pool_mb,
+)
 from kennisbank.search import SearchRequest, SearchService
 from tests.conftest import build_index
 
@@ -49,3 +60,24 @@ def test_a_parallel_rebuild_finds_and_ranks_as_one_writer_does(tmp_path: Path) -
     with SearchService(parallel)._pool.borrow() as snap:
         assert len(snap._searcher.reader().leaf_readers()) > 1  # one segment per process
     assert _answers(parallel) == _answers(single)
+
+
+def test_the_writers_share_one_memory_budget() -> None:
+    assert writer_pool_mb(3200, procs=2) == 1000  # Whoosh's estimate: x1.6 in memory
+    assert writer_pool_mb(3200, procs=1) == 2000
+    assert writer_pool_mb(100, procs=4) == MIN_POOL_MB  # never below Whoosh's default
+    assert writer_pool_mb(10**7, procs=1) == MAX_POOL_MB
+
+
+def test_by_default_the_writers_may_use_a_quarter_of_the_memory() -> None:
+    quarter = available_memory_mb() // 4
+    expected = min(MAX_POOL_MB, max(MIN_POOL_MB, int(quarter / 2 / POOL_OVERHEAD)))
+    assert writer_pool_mb(0, procs=2) == expected
+    assert 0 < available_memory_mb() <= os.sysconf("SC_PAGE_SIZE") * os.sysconf(
+        "SC_PHYS_PAGES") // 2**20
+
+
+def test_the_writer_budget_is_a_setting() -> None:
+    assert load_settings({"KENNISBANK_WRITER_MEMORY_MB": "512"}).writer_memory_mb == 512
+    with pytest.raises(SettingsError, match="KENNISBANK_WRITER_MEMORY_MB"):
+        load_settings({"KENNISBANK_WRITER_MEMORY_MB": "veel"})

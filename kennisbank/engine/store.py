@@ -40,8 +40,32 @@ LOCK_FILE = "indexer.lock"
 GENERATION_PREFIX = "gen-"
 GENERATION_META = "generation.json"
 READERS_LOCK = "readers.lock"
-# Whoosh's posting pool per writer process; past it, sorted runs spill to disk.
-WRITER_MB = 256
+# Whoosh's posting pool per writer process (`limitmb`, in Whoosh's own estimate; the
+# process grows to about POOL_OVERHEAD times that). While a segment's postings fit,
+# they are sorted in memory and written once; past it, sorted runs spill to disk and
+# are merged again in Python at commit, which cost a quarter of the writer's CPU in a
+# 2,500-document test (docs/performance.md).
+MIN_POOL_MB, MAX_POOL_MB = 128, 4096
+POOL_OVERHEAD = 1.6
+CGROUP_MEMORY_MAX = Path("/sys/fs/cgroup/memory.max")
+
+
+def available_memory_mb() -> int:
+    """Physical memory, or the container's limit when that is lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    with contextlib.suppress(OSError, ValueError):
+        total = min(total, int(CGROUP_MEMORY_MAX.read_text().strip()))  # "max": no limit
+    return total // (1024 * 1024)
+
+
+def writer_pool_mb(budget_mb: int, procs: int) -> int:
+    """Whoosh's `limitmb` for each of `procs` writer processes sharing `budget_mb`
+    (0: a quarter of the machine's memory, as search engines size their indexing
+    buffers), within Whoosh's default and 4 GB."""
+    if budget_mb <= 0:
+        budget_mb = available_memory_mb() // 4
+    per_process = budget_mb / max(1, procs) / POOL_OVERHEAD
+    return int(min(MAX_POOL_MB, max(MIN_POOL_MB, per_process)))
 
 
 class IndexBusyError(RuntimeError):
@@ -228,13 +252,16 @@ class IndexWriteSession:
     """
 
     def __init__(self, root: Path, stemmer: str = DEFAULT_STEMMER, full: bool = False,
-                 writer_procs: int = 1) -> None:
+                 writer_procs: int = 1, writer_memory_mb: int = 0) -> None:
         """`writer_procs` > 1: a rebuild analyses and writes in that many processes
-        (see parallel.py); incremental runs change few documents and use one."""
+        (see parallel.py); incremental runs change few documents and use one.
+        `writer_memory_mb`: what the writers' posting pools may hold together (0: a
+        quarter of the machine's memory)."""
         self.root = root
         self.stemmer = stemmer
         self.full = full
         self.writer_procs = writer_procs
+        self.writer_memory_mb = writer_memory_mb
         self.previous = current_generation(root)
         self.generation = _next_generation_name(root)
         self.path = root / self.generation
@@ -258,9 +285,10 @@ class IndexWriteSession:
             _link_copy(self.root / self.previous, self.path)
             ix = whoosh_index.open_dir(str(self.path))
         if self.rebuild and self.writer_procs > 1:
-            self._writer = ParallelWriter(ix, procs=self.writer_procs, limitmb=WRITER_MB)
+            limit = writer_pool_mb(self.writer_memory_mb, self.writer_procs)
+            self._writer = ParallelWriter(ix, procs=self.writer_procs, limitmb=limit)
         else:
-            self._writer = ix.writer(limitmb=WRITER_MB)
+            self._writer = ix.writer(limitmb=writer_pool_mb(self.writer_memory_mb, 1))
         return self
 
     def manifest(self) -> dict[str, ManifestEntry]:
