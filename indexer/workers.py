@@ -129,9 +129,15 @@ class ExtractionPool:
                 worker.retire(self._connections)
 
     def _collect(self, busy: dict[Connection, _Worker], idle: list[_Worker]) -> Iterator[Outcome]:
+        wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
+        ready = wait(list(busy), timeout=wait_for)
+        # Time limits are judged now, right after waiting: the caller may take long over
+        # an outcome we yield (a busy index writer), and a worker whose result waited
+        # in the pipe meanwhile did not run over its limit.
         now = time.monotonic()
-        wait_for = max(0.0, min(w.deadline for w in busy.values()) - now)
-        for conn in wait(list(busy), timeout=wait_for):
+        expired = [conn for conn, worker in busy.items()
+                   if conn not in ready and worker.deadline <= now]
+        for conn in ready:
             worker = busy.pop(conn)
             try:
                 message = conn.recv()
@@ -145,11 +151,9 @@ class ExtractionPool:
                 yield Outcome(worker.job, result=message[1])
             else:
                 yield Outcome(worker.job, error=ParseError(message[1], message[2]))
-        now = time.monotonic()
-        for conn, worker in list(busy.items()):
-            if worker.deadline <= now:
-                del busy[conn]
-                worker.retire(self._connections)
-                idle.append(self._spawn())
-                detail = f"meer dan {self.timeout:g} seconden"
-                yield Outcome(worker.job, error=ParseError("timeout", detail))
+        for conn in expired:
+            worker = busy.pop(conn)
+            worker.retire(self._connections)
+            idle.append(self._spawn())
+            detail = f"meer dan {self.timeout:g} seconden"
+            yield Outcome(worker.job, error=ParseError("timeout", detail))

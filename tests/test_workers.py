@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import time
+from multiprocessing.connection import wait
 
 from indexer.parsers.base import ParseError
 from indexer.workers import ExtractionPool
@@ -20,6 +22,8 @@ def _task(job: str) -> str:
         signal.pause()  # blocks until killed: a parser that never returns
     if job == "memory":
         return "x" * (2**31)
+    if job == "slow":
+        time.sleep(0.3)  # a parse that takes a moment, so "a" is done first
     return job.upper()
 
 
@@ -47,3 +51,27 @@ def test_a_hanging_job_is_killed_at_its_time_limit() -> None:
 def test_memory_limit_turns_a_blow_up_into_a_failure() -> None:
     outcomes = _run(["memory", "a"], memory_mb=512)
     assert outcomes == {"memory": "too_large", "a": "A"}
+
+
+class _StallingClock:
+    """Stands in for time.monotonic: the caller below stalls two minutes per outcome."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_a_slow_caller_does_not_turn_finished_files_into_timeouts(monkeypatch) -> None:
+    """The index writer may take long over one outcome; a file whose result waited in
+    the pipe meanwhile was not too slow."""
+    clock = _StallingClock()
+    monkeypatch.setattr("indexer.workers.time", clock)
+    pool = ExtractionPool(_task, workers=2, timeout=60.0)
+    outcomes = {}
+    for outcome in pool.run(["a", "slow"]):
+        outcomes[outcome.job] = outcome.error.code if outcome.error else outcome.result
+        clock.now += 120  # the writer is busy for two minutes
+        wait(list(pool._connections), timeout=10)  # ... while "slow" finishes
+    assert outcomes == {"a": "A", "slow": "SLOW"}
