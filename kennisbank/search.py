@@ -165,12 +165,10 @@ class SearchService:
             top = snap.newest(scored, allowed, end)
         else:
             top = snap.best(scored, allowed, max(end, RERANK_DEPTH))
-        rerank = parsed.proximity_terms and not ranked_by_date
         # One positions reader for the re-rank and the snippets: they read the same
-        # posting blocks, so the re-ranked head is read in one go.
-        first_read = top[:RERANK_DEPTH] if rerank else top[end - request.page_size:end]
-        found = snap.occurrences(docnum for docnum, _score in first_read)
-        if rerank:
+        # posting blocks.
+        found = snap.occurrences()
+        if parsed.proximity_terms and not ranked_by_date:
             top = _reranked_by_proximity(snap, top, parsed.proximity_terms, found)
         page = top[end - request.page_size:end]
         spans = {} if parsed.is_everything else snap.match_spans_many(

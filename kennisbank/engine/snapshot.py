@@ -113,10 +113,10 @@ class IndexSnapshot:
         """Where the query matches in one document (see `match_spans_many`)."""
         return self.match_spans_many([docnum], q, fieldname)[docnum]
 
-    def occurrences(self, docnums: Iterable[int], fieldname: str = "body") -> Occurrences:
-        """A reader of term positions in these documents, to share between the steps
-        of one search (the proximity re-rank and the snippets read the same blocks)."""
-        return Occurrences(self.arrays, self._searcher, fieldname, docnums)
+    def occurrences(self, fieldname: str = "body") -> Occurrences:
+        """A reader of term positions, to share between the steps of one search (the
+        proximity re-rank and the snippets read the same blocks)."""
+        return Occurrences(self.arrays, self._searcher, fieldname)
 
     def match_spans_many(self, docnums: Iterable[int], q: wq.Query, fieldname: str = "body",
                          found: Occurrences | None = None
@@ -131,7 +131,9 @@ class IndexSnapshot:
                  for term in self._expanded_terms(leaf, fieldname)}
         phrases = [leaf for leaf in leaves if isinstance(leaf, wq.Phrase)]
         docnums = sorted(set(docnums))
-        found = found or self.occurrences(docnums, fieldname)
+        found = found or self.occurrences(fieldname)
+        for term in {*terms, *(word for phrase in phrases for word in phrase.words)}:
+            found.read(term, docnums)
         result = {}
         for docnum in docnums:
             spans = {(start, end, term) for term in terms
@@ -147,7 +149,9 @@ class IndexSnapshot:
         """The documents in which all `terms` occur within a window of
         len(terms) - 1 + slop positions."""
         docnums = sorted(set(docnums))
-        found = found or self.occurrences(docnums, fieldname)
+        found = found or self.occurrences(fieldname)
+        for term in terms:
+            found.read(term, docnums)
         close = set()
         for docnum in docnums:
             occurrences = sorted((pos, index) for index, term in enumerate(terms)
@@ -204,28 +208,30 @@ def _smallest_window(occurrences: list[tuple[int, int]], wanted: int) -> float:
 
 class Occurrences:
     """Where terms occur in a few documents, each read from the posting block that
-    holds the document (see GenerationArrays.posting_values). The documents given at
-    the start are read together, per term, on first use; any other document when it
-    is asked for."""
+    holds the document (see GenerationArrays.posting_values). `read` a term's
+    documents together first; a document asked for without that is read alone."""
 
-    def __init__(self, arrays: GenerationArrays, searcher: Searcher, fieldname: str,
-                 docnums: Iterable[int]) -> None:
+    def __init__(self, arrays: GenerationArrays, searcher: Searcher, fieldname: str
+                 ) -> None:
         self._arrays = arrays
         self._searcher = searcher
         self._fieldname = fieldname
         self._format = searcher.schema[fieldname].format
-        self._batch = frozenset(docnums)
         self._values: dict[str, dict[int, bytes]] = {}
         self._read: dict[str, set[int]] = {}
 
-    def occurrences(self, docnum: int, term: str) -> list[tuple[int, int, int]]:
-        """(position, start, end) of every occurrence of `term` in the document."""
+    def read(self, term: str, docnums: Iterable[int]) -> None:
+        """Read the term's positions in these documents (those not read yet)."""
         read = self._read.setdefault(term, set())
-        if docnum not in read:
-            wanted = self._batch - read if docnum in self._batch else {docnum}
+        wanted = set(docnums) - read
+        if wanted:
             self._values.setdefault(term, {}).update(self._posting_values(term, wanted))
             read.update(wanted)
-        value = self._values.get(term, {}).get(docnum)
+
+    def occurrences(self, docnum: int, term: str) -> list[tuple[int, int, int]]:
+        """(position, start, end) of every occurrence of `term` in the document."""
+        self.read(term, (docnum,))
+        value = self._values[term].get(docnum)
         return [] if value is None else self._format.decode_as("characters", value)
 
     def _posting_values(self, term: str, docnums: set[int]) -> dict[int, bytes]:
