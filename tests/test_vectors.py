@@ -183,7 +183,7 @@ def test_decoded_blocks_kept_for_the_next_search_stay_within_budget(
         arrays = GenerationArrays(snap._searcher, block_cache_bytes=budget)
         for term in ["kindcentrum", "integral", "ouder"]:
             arrays.posting_values(snap._searcher, "body", term.encode(), range(0, DOCUMENTS, 3))
-            assert 0 < arrays._block_bytes <= budget
+            assert 0 < arrays._blocks.bytes <= budget
 
 
 def test_warming_reads_the_arrays_before_the_first_search(layered: SearchService,

@@ -16,8 +16,9 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -101,18 +102,13 @@ class GenerationArrays:
         self.size = reader.doc_count_all()
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self._cache_bytes = cache_bytes
-        self._cached_bytes = 0
-        self._terms: OrderedDict[tuple[str, bytes], TermPostings] = OrderedDict()
+        self._terms = _BoundedCache(cache_bytes, _size)
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
         self._facets: FacetColumns | None = None
         self._path_order: np.ndarray | None = None
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._blocks: OrderedDict[tuple, tuple[tuple[int, ...], tuple[bytes, ...]]] = (
-            OrderedDict())
-        self._block_bytes = 0
-        self._block_cache_bytes = block_cache_bytes
+        self._blocks = _BoundedCache(block_cache_bytes, _block_size)
         self._lock = threading.Lock()
 
     def dates(self, searcher: Searcher, fieldname: str = "date") -> np.ndarray:
@@ -143,22 +139,13 @@ class GenerationArrays:
     def term(self, searcher: Searcher, fieldname: str, btext: bytes) -> TermPostings:
         """A term's documents and BM25F scores, cached."""
         key = (fieldname, btext)
-        with self._lock:
-            cached = self._terms.get(key)
-            if cached is not None:
-                self._terms.move_to_end(key)
-                return cached
+        cached = self._terms.get(key)
+        if cached is not None:
+            return cached
         docs, weights, blocks = self.postings(searcher, fieldname, btext)
         entry = TermPostings(docs, self._bm25f(searcher, fieldname, btext, docs, weights),
                              blocks)
-        with self._lock:
-            if key not in self._terms:
-                self._terms[key] = entry
-                self._cached_bytes += _size(entry)
-                while self._cached_bytes > self._cache_bytes and len(self._terms) > 1:
-                    _key, old = self._terms.popitem(last=False)
-                    self._cached_bytes -= _size(old)
-        return entry
+        return self._terms.put(key, entry)
 
     def posting_values(self, searcher: Searcher, fieldname: str, btext: bytes,
                        docnums: Iterable[int]) -> dict[int, bytes]:
@@ -188,20 +175,10 @@ class GenerationArrays:
     def _block(self, reader: _BlockReader, offset: int, block: int
                ) -> tuple[tuple[int, ...], tuple[bytes, ...]]:
         key = (reader.fieldname, reader.btext, offset, block)
-        with self._lock:
-            cached = self._blocks.get(key)
-            if cached is not None:
-                self._blocks.move_to_end(key)
-                return cached
-        decoded = reader.read(block)
-        with self._lock:
-            if key not in self._blocks:
-                self._blocks[key] = decoded
-                self._block_bytes += _block_size(decoded)
-                while self._block_bytes > self._block_cache_bytes and len(self._blocks) > 1:
-                    _key, old = self._blocks.popitem(last=False)
-                    self._block_bytes -= _block_size(old)
-        return decoded
+        cached = self._blocks.get(key)
+        if cached is not None:
+            return cached
+        return self._blocks.put(key, reader.read(block))
 
     def facets(self, searcher: Searcher, fields: Iterable[str]) -> FacetColumns:
         """The facet fields' values per document, built once per generation."""
@@ -304,6 +281,37 @@ def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray, PostingBlocks | 
         weights.append(np.asarray(values, dtype=np.float64))
         blocks = None
     return np.concatenate(docs), np.concatenate(weights), blocks
+
+
+class _BoundedCache:
+    """The most recently used entries within a byte budget (the newest one stays even
+    if it alone is larger), for the request threads together."""
+
+    def __init__(self, budget: int, size_of: Callable[[Any], int]) -> None:
+        self.bytes = 0
+        self._budget = budget
+        self._size_of = size_of
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> Any:
+        """Keep `value` (or return the one another thread kept first)."""
+        with self._lock:
+            if key in self._entries:
+                return self._entries[key]
+            self._entries[key] = value
+            self.bytes += self._size_of(value)
+            while self.bytes > self._budget and len(self._entries) > 1:
+                _key, old = self._entries.popitem(last=False)
+                self.bytes -= self._size_of(old)
+            return value
 
 
 class _BlockReader:
