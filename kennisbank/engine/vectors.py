@@ -107,7 +107,7 @@ class GenerationArrays:
         self._dates: np.ndarray | None = None
         self._facets: FacetColumns | None = None
         self._path_order: np.ndarray | None = None
-        self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._phrases = _BoundedCache(PHRASE_CACHE_ENTRIES, _one)
         self._blocks = _BoundedCache(block_cache_bytes, _block_size)
         self._lock = threading.Lock()
 
@@ -158,10 +158,10 @@ class GenerationArrays:
         wanted = wanted[_contains(entry.docs, wanted)]
         found: dict[int, bytes] = {}
         for leaf, offset in searcher.reader().leaf_readers():
-            blocks = entry.blocks.get(offset, False)
             local = wanted[(wanted >= offset) & (wanted < offset + leaf.doc_count_all())]
-            if blocks is False or not len(local):
+            if offset not in entry.blocks or not len(local):
                 continue
+            blocks = entry.blocks[offset]
             block_of = (np.searchsorted(blocks.last_ids, local - offset).tolist()
                         if blocks else [0] * len(local))
             reader = _BlockReader(leaf, fieldname, btext, blocks)
@@ -193,14 +193,10 @@ class GenerationArrays:
         return self._facets
 
     def cached_phrase(self, key: tuple) -> np.ndarray | None:
-        with self._lock:
-            return self._phrases.get(key)
+        return self._phrases.get(key)
 
     def cache_phrase(self, key: tuple, docs: np.ndarray) -> None:
-        with self._lock:
-            self._phrases[key] = docs
-            if len(self._phrases) > PHRASE_CACHE_ENTRIES:
-                self._phrases.popitem(last=False)
+        self._phrases.put(key, docs)
 
     def _bm25f(self, searcher: Searcher, fieldname: str, btext: bytes, docs: np.ndarray,
                weights: np.ndarray) -> np.ndarray:
@@ -284,8 +280,9 @@ def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray, PostingBlocks | 
 
 
 class _BoundedCache:
-    """The most recently used entries within a byte budget (the newest one stays even
-    if it alone is larger), for the request threads together."""
+    """The most recently used entries within a budget of `size_of` units (bytes, or
+    entries with `_one`; the newest entry stays even if it alone is larger), for the
+    request threads together."""
 
     def __init__(self, budget: int, size_of: Callable[[Any], int]) -> None:
         self.bytes = 0
@@ -343,6 +340,10 @@ class _BlockReader:
         matcher._read_ids()
         matcher._read_values()
         return tuple(matcher._ids), tuple(matcher._values)
+
+
+def _one(_value: object) -> int:
+    return 1
 
 
 def _block_size(decoded: tuple[tuple[int, ...], tuple[bytes, ...]]) -> int:
