@@ -29,8 +29,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "testdata" / "html-extraction"
 sys.path.insert(0, str(REPO_ROOT))
 
-from indexer.parsers.base import ParseError  # noqa: E402
-from indexer.parsers.html import parse_html  # noqa: E402
+from kennisbank.indexer.parsers.base import ParseError  # noqa: E402
+from kennisbank.indexer.parsers.html import parse_html  # noqa: E402
 
 TOKEN = re.compile(r"\w+")
 SHINGLE = 4
@@ -90,7 +90,7 @@ def ours(data: bytes) -> str:
 
 def ours_not_fast(data: bytes) -> str:
     """parse_html with trafilatura's second opinions (readability, jusText) switched on."""
-    from indexer.parsers.html import content
+    from kennisbank.indexer.parsers.html import content
 
     with mock.patch.object(content, "TRAFILATURA_FAST", False):
         return ours(data)
@@ -118,7 +118,7 @@ def trafilatura_fast(data: bytes) -> str:
 
 def handwritten(data: bytes) -> str:
     """Our own rule-based extractor alone (what parse_html falls back to)."""
-    from indexer.parsers.html import content, decoding, tree
+    from kennisbank.indexer.parsers.html import content, decoding, tree
 
     root, _ = tree.parse_tree(decoding.clean_chars(decoding.decode_html(data)))
     return content.rules_text(root)

@@ -63,7 +63,7 @@ def _rusage() -> dict[str, float]:
 
 
 def child_ours(corpus: Path, index: Path, full: bool, jobs: int) -> dict:
-    from indexer.run import IndexOptions, run_index
+    from kennisbank.indexer.run import IndexOptions, run_index
 
     began = time.perf_counter()
     with open(os.devnull, "w", encoding="utf-8") as quiet:
@@ -81,11 +81,11 @@ def child_baseline(corpus: Path, index: Path) -> dict:
     """Plain Whoosh, single process: our extraction and schema, default writer."""
     from whoosh import index as whoosh_index
 
-    from indexer.extract import extract
-    from indexer.parsers.base import ParseError
-    from indexer.walk import walk_corpus
     from kennisbank.engine.schema import build_schema
     from kennisbank.engine.store import _record_fields
+    from kennisbank.indexer.extract import extract
+    from kennisbank.indexer.parsers.base import ParseError
+    from kennisbank.indexer.walk import walk_corpus
 
     began = time.perf_counter()
     files, _skipped = walk_corpus(corpus)
@@ -138,7 +138,7 @@ def change_files(corpus: Path, share: float = CHANGE_SHARE, seed: int = CHANGE_S
                  ) -> list[tuple[Path, bytes, int]]:
     """Change the content of `share` of the documents (deterministic choice); returns
     what is needed to restore them."""
-    from indexer.walk import walk_corpus
+    from kennisbank.indexer.walk import walk_corpus
 
     files, _skipped = walk_corpus(corpus)
     chosen = random.Random(seed).sample(files, max(1, round(len(files) * share)))

@@ -21,8 +21,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "testdata" / "pdf-samples"
 sys.path.insert(0, str(REPO_ROOT))
 
-from indexer.parsers.base import ParseError  # noqa: E402
-from indexer.parsers.pdf import parse_pdf  # noqa: E402
+from kennisbank.indexer.parsers.base import ParseError  # noqa: E402
+from kennisbank.indexer.parsers.pdf import parse_pdf  # noqa: E402
 
 HEADER = (
     "| file | producer | pages | chars | seconds | result | title |\n"

@@ -46,11 +46,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import cpu_seconds, dir_size, machine_info, table, write_result
 
-from indexer.extract import extract
-from indexer.parsers.base import ParseError
-from indexer.walk import walk_corpus
 from kennisbank.engine.schema import build_schema
 from kennisbank.engine.store import _record_fields
+from kennisbank.indexer.extract import extract
+from kennisbank.indexer.parsers.base import ParseError
+from kennisbank.indexer.walk import walk_corpus
 from kennisbank.records import DocumentRecord
 
 SHORT_RECORD_CHARS = 20_000

@@ -56,7 +56,18 @@ def export_code(revision: str) -> tuple[Path, str]:
             archive.seek(0)
             with tarfile.open(fileobj=archive) as tar:
                 tar.extractall(target, filter="data")
+    _map_packages(target)
     return target, sha
+
+
+def _map_packages(tree: Path) -> None:
+    """Give an exported tree the installed layout (pyproject's package-dir: indexer/ is
+    kennisbank.indexer, …) with symlinks, so its own code is imported from sys.path,
+    not the working tree's through the editable install."""
+    for folder in ("indexer", "webapp", "stopwords_nl"):
+        link = tree / "kennisbank" / folder
+        if (tree / folder).is_dir() and not link.exists():
+            link.symlink_to(Path("..") / folder, target_is_directory=True)
 
 
 def _run(script: str, *args: str, env: dict[str, str]) -> dict:

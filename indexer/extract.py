@@ -9,10 +9,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.parsers.base import ParsedDocument, ParseError
-from indexer.sidecar import Sidecar, parse_sidecar
-from indexer.walk import SourceFile
 from kennisbank.analysis import DutchAnalyzer
+from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
+from kennisbank.indexer.sidecar import Sidecar, parse_sidecar
+from kennisbank.indexer.walk import SourceFile
 from kennisbank.records import DocumentRecord, document_id
 
 PAGE_SEPARATOR = "\n\n"
@@ -21,14 +21,14 @@ DEFAULT_DOCTYPE = {"html": "webpagina"}
 
 def _parser_for(fmt: str) -> Callable[[bytes], ParsedDocument]:
     if fmt == "pdf":
-        from indexer.parsers.pdf import parse_pdf
+        from kennisbank.indexer.parsers.pdf import parse_pdf
 
         return parse_pdf
     if fmt == "html":
-        from indexer.parsers.html import parse_html
+        from kennisbank.indexer.parsers.html import parse_html
 
         return parse_html
-    from indexer.parsers.text import parse_text
+    from kennisbank.indexer.parsers.text import parse_text
 
     return lambda data: parse_text(data, markdown=fmt == "md")
 

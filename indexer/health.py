@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.report import load_report
-from indexer.walk import walk_corpus
 from kennisbank.engine.store import current_generation, open_generation, read_manifest
+from kennisbank.indexer.report import load_report
+from kennisbank.indexer.walk import walk_corpus
 
 
 @dataclass

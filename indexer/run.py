@@ -10,12 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from indexer.extract import extract
-from indexer.parsers.base import ParseError
-from indexer.progress import Progress
-from indexer.report import Failure, RunReport, load_report, save_report
-from indexer.walk import SourceFile, walk_corpus
-from indexer.workers import ExtractionPool
 from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.store import (
     IndexWriteSession,
@@ -24,6 +18,12 @@ from kennisbank.engine.store import (
     document_count,
     writer_lock,
 )
+from kennisbank.indexer.extract import extract
+from kennisbank.indexer.parsers.base import ParseError
+from kennisbank.indexer.progress import Progress
+from kennisbank.indexer.report import Failure, RunReport, load_report, save_report
+from kennisbank.indexer.walk import SourceFile, walk_corpus
+from kennisbank.indexer.workers import ExtractionPool
 
 
 class CorpusMissingError(FileNotFoundError):

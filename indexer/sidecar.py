@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.parsers.base import ParseError
+from kennisbank.indexer.parsers.base import ParseError
 
 SIDECAR_SUFFIX = ".meta.toml"
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.sidecar import SIDECAR_SUFFIX
+from kennisbank.indexer.sidecar import SIDECAR_SUFFIX
 
 FORMATS: dict[str, str] = {
     ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "txt", ".md": "md",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from indexer.parsers.base import ParseError
+from kennisbank.indexer.parsers.base import ParseError
 from kennisbank.processes import die_with_parent
 
 Task = Callable[[Any], Any]

@@ -12,14 +12,16 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from kennisbank.compounds import CompoundSplitter
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_STOPWORDS = REPO_ROOT / "stopwords_nl" / "stopwords.txt"
+# The repository's stopwords_nl/ folder is the package kennisbank.stopwords_nl
+# (pyproject.toml), so the list is found in a checkout and in an installed wheel alike.
+DEFAULT_STOPWORDS = Path(str(files("kennisbank.stopwords_nl") / "stopwords.txt"))
 DEFAULT_PLURALS = Path(__file__).resolve().parent / "data" / "plurals.txt"
 # Porter's Dutch algorithm: Kraaij-Pohlmann (`dutch`) joins more inflections but also
 # merges core words of this field (gemeente/mening, begeleiding/beleid); see

@@ -19,7 +19,7 @@ from kennisbank.search import MAX_PAGE_SIZE, SearchRequest, SearchResponse, Sear
 from kennisbank.snippets import strip_marks
 
 if TYPE_CHECKING:
-    from indexer.health import Health
+    from kennisbank.indexer.health import Health
 
 
 class UsageError(ValueError):
@@ -87,7 +87,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.run import IndexOptions, run_index
+    from kennisbank.indexer.run import IndexOptions, run_index
 
     settings = settings.with_overrides(corpus=args.corpus, jobs=args.jobs,
                                        file_timeout=args.timeout)
@@ -177,8 +177,8 @@ def _print_health(health: Health) -> None:
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
-    from indexer.health import check_health
-    from indexer.report import load_report
+    from kennisbank.indexer.health import check_health
+    from kennisbank.indexer.report import load_report
 
     stats = SearchService(settings.index).stats()
     report = load_report(settings.index)
@@ -205,7 +205,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from webapp.server import serve
+    from kennisbank.webapp.server import serve
 
     settings = settings.with_overrides(host=args.host, port=args.port)
     serve(settings)

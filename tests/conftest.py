@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.run import IndexOptions, run_index
+from kennisbank.indexer.run import IndexOptions, run_index
 from kennisbank.search import SearchService
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.parsers.base import ParsedDocument, ParseError
-from indexer.parsers.html import content, parse_html
+from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
+from kennisbank.indexer.parsers.html import content, parse_html
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATA = REPO_ROOT.parent / "shared" / "testdata" / "html-extraction"

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PageObject, PdfReader
 
-from indexer.parsers.base import ParseError
-from indexer.parsers.pdf import (
+from kennisbank.indexer.parsers.base import ParseError
+from kennisbank.indexer.parsers.pdf import (
     FAILED_PAGES_WARNING,
     NO_TEXT_WARNING,
     clean_page_text,
@@ -376,13 +376,13 @@ def test_parse_accepts_bytes_like_input():
      ("ge¨ıntegreerd", "geïntegreerd"), ("pr`es", "près"), ("a^2", "a^2"), ("x ´ y", "x ´ y")],
 )
 def test_accents_drawn_apart_are_joined_to_their_letter(raw: str, expected: str) -> None:
-    from indexer.parsers.pdf import normalize_chars
+    from kennisbank.indexer.parsers.pdf import normalize_chars
 
     assert normalize_chars(raw) == expected
 
 
 def test_chapter_headers_with_page_numbers_are_dropped() -> None:
-    from indexer.parsers.pdf import remove_page_furniture
+    from kennisbank.indexer.parsers.pdf import remove_page_furniture
 
     topics = ["ouders", "gemeenten", "huisvesting", "jeugdhulp", "financiering", "inclusie"]
     # PDF page n+2 prints page number n in a header that changes per chapter.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.parsers.base import ParseError
-from indexer.parsers.text import parse_text
+from kennisbank.indexer.parsers.base import ParseError
+from kennisbank.indexer.parsers.text import parse_text
 
 
 def test_cp1252_fallback_keeps_dutch_letters() -> None:

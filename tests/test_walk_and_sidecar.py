@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.parsers.base import ParseError
-from indexer.sidecar import parse_sidecar
-from indexer.walk import walk_corpus
+from kennisbank.indexer.parsers.base import ParseError
+from kennisbank.indexer.sidecar import parse_sidecar
+from kennisbank.indexer.walk import walk_corpus
 
 
 def test_walk_picks_supported_files_and_lists_the_rest(tmp_path: Path) -> None:

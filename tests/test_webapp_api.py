@@ -15,10 +15,10 @@ from kennisbank.config import Settings
 from kennisbank.engine.store import current_generation
 from kennisbank.records import document_id
 from kennisbank.search import SearchRequest, SearchService
+from kennisbank.webapp import create_app
+from kennisbank.webapp.export import ExportRow, csv_text
 from tests.conftest import build_index
 from tests.webapp_fixtures import DEEP_MATCH_PAGE, DOCS, hit_titles, page, summary, text_of
-from webapp import create_app
-from webapp.export import ExportRow, csv_text
 
 pytest_plugins = ["tests.webapp_fixtures"]
 

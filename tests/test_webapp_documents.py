@@ -9,9 +9,9 @@ import pytest
 
 from kennisbank.config import Settings
 from kennisbank.records import document_id
+from kennisbank.webapp import create_app
 from tests.conftest import build_index
 from tests.webapp_fixtures import DEEP_MATCH_PAGE, chip_labels, doc_by_path, page, text_of
-from webapp import create_app
 
 pytest_plugins = ["tests.webapp_fixtures"]
 

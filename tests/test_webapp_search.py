@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from kennisbank.webapp.params import SearchState, parse_state
 from tests.webapp_fixtures import (
     DEEP_MATCH_PAGE,
     DOCS,
@@ -22,7 +23,6 @@ from tests.webapp_fixtures import (
     summary,
     text_of,
 )
-from webapp.params import SearchState, parse_state
 
 pytest_plugins = ["tests.webapp_fixtures"]
 

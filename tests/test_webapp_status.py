@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kennisbank.config import Settings
+from kennisbank.webapp import create_app
 from tests.conftest import build_index
 from tests.pdf_factory import make_damaged_pdf, make_pdf
-from webapp import create_app
 
 
 def test_status_page_shows_counts_changes_failures_and_checks(tmp_path: Path) -> None:

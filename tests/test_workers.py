@@ -7,8 +7,8 @@ import signal
 import time
 from multiprocessing.connection import wait
 
-from indexer.parsers.base import ParseError
-from indexer.workers import ExtractionPool
+from kennisbank.indexer.parsers.base import ParseError
+from kennisbank.indexer.workers import ExtractionPool
 
 
 def _task(job: str) -> str:
@@ -67,7 +67,7 @@ def test_a_slow_caller_does_not_turn_finished_files_into_timeouts(monkeypatch) -
     """The index writer may take long over one outcome; a file whose result waited in
     the pipe meanwhile was not too slow."""
     clock = _StallingClock()
-    monkeypatch.setattr("indexer.workers.time", clock)
+    monkeypatch.setattr("kennisbank.indexer.workers.time", clock)
     pool = ExtractionPool(_task, workers=2, timeout=60.0)
     outcomes = {}
     for outcome in pool.run(["a", "slow"]):

@@ -21,9 +21,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kennisbank.config import Settings
+from kennisbank.webapp import create_app
 from tests.conftest import build_index
 from tests.pdf_factory import make_pdf
-from webapp import create_app
 
 LONG_PDF_PAGES = 200
 DEEP_MATCH_PAGE = 180

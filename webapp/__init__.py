@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     app.extensions["kennisbank.search"] = SearchService(Path(settings.index),
                                                                Path(settings.synonyms))
 
-    from webapp import api, documents, errors, presenters, status, views
+    from kennisbank.webapp import api, documents, errors, presenters, status, views
 
     app.jinja_env.globals.update(value_label=presenters.value_label,
                                  hidden_fields=presenters.hidden_fields)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from webapp.documents import find_record
-from webapp.export import ExportRow, csv_text, ris_text
-from webapp.params import parse_state
-from webapp.searching import api_json, run_search, service
+from kennisbank.webapp.documents import find_record
+from kennisbank.webapp.export import ExportRow, csv_text, ris_text
+from kennisbank.webapp.params import parse_state
+from kennisbank.webapp.searching import api_json, run_search, service
 
 blueprint = Blueprint("api", __name__)
 MAX_EXPORT = 1000

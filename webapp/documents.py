@@ -12,10 +12,10 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 
 from kennisbank.records import FACET_FIELDS, DocumentRecord
-from webapp import presenters
-from webapp.params import SearchState, parse_state
-from webapp.preview import build_preview
-from webapp.searching import service, state_url
+from kennisbank.webapp import presenters
+from kennisbank.webapp.params import SearchState, parse_state
+from kennisbank.webapp.preview import build_preview
+from kennisbank.webapp.searching import service, state_url
 
 blueprint = Blueprint("documents", __name__)
 DOC_ID = re.compile(r"[0-9a-f]{16}")

@@ -7,7 +7,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kennisbank.engine.store import IndexMissingError
-from webapp.params import ParameterError
+from kennisbank.webapp.params import ParameterError
 
 MESSAGES: dict[int, tuple[str, str]] = {
     400: ("Ongeldige zoekopdracht", "Deze zoekopdracht kunnen we niet uitvoeren."),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kennisbank.records import FACET_FIELDS
 from kennisbank.search import FacetValue, SearchResponse
-from webapp.params import FIELD_PARAMS, SearchState
+from kennisbank.webapp.params import FIELD_PARAMS, SearchState
 
 Link = Callable[[SearchState], str]
 VISIBLE_VALUES = 6  # the rest of a long facet folds away behind "Toon alle …"

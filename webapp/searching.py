@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from flask import current_app, url_for
 
 from kennisbank.search import SearchResponse, SearchService
-from webapp.params import SearchState
+from kennisbank.webapp.params import SearchState
 
 SERVICE_KEY = "kennisbank.search"
 

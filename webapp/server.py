@@ -9,7 +9,7 @@ from flask import Flask
 from waitress.server import create_server as waitress_server
 
 from kennisbank.config import Settings
-from webapp import create_app
+from kennisbank.webapp import create_app
 
 
 def create_server(settings: Settings, app: Flask | None = None):

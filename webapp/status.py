@@ -7,9 +7,9 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
 
-from indexer.health import check_health
-from indexer.report import load_report
-from webapp.searching import service
+from kennisbank.indexer.health import check_health
+from kennisbank.indexer.report import load_report
+from kennisbank.webapp.searching import service
 
 blueprint = Blueprint("status", __name__)
 

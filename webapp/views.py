@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from webapp import presenters
-from webapp.params import SearchState, parse_state
-from webapp.searching import Outcome, run_search, service, state_url
+from kennisbank.webapp import presenters
+from kennisbank.webapp.params import SearchState, parse_state
+from kennisbank.webapp.searching import Outcome, run_search, service, state_url
 
 blueprint = Blueprint("pages", __name__)
 

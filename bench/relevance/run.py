@@ -58,9 +58,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from indexer.extract import extract  # noqa: E402
-from indexer.parsers.base import ParseError  # noqa: E402
-from indexer.walk import SourceFile, walk_corpus  # noqa: E402
+from kennisbank.indexer.extract import extract  # noqa: E402
+from kennisbank.indexer.parsers.base import ParseError  # noqa: E402
+from kennisbank.indexer.walk import SourceFile, walk_corpus  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_COLLECTION = REPO_ROOT / "bench" / "corpora" / "relevance"
@@ -290,7 +290,7 @@ def run_plain(config: str, docs: list[Doc], queries: list[Query], workdir: Path)
 def run_kennisbank(collection: Path, queries: list[Query], workdir: Path, jobs: int,
                    stemmer: str) -> RunResult:
     """The real thing: a full `run_index` and the one search API, as users get it."""
-    from indexer.run import IndexOptions, run_index
+    from kennisbank.indexer.run import IndexOptions, run_index
     from kennisbank.search import SearchRequest, SearchService
 
     began = time.monotonic()

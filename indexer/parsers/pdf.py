@@ -21,7 +21,7 @@ from collections import Counter
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
-from indexer.parsers.base import ParsedDocument, ParseError
+from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
 
 NO_TEXT_WARNING = "pagina's zonder tekst"
 FAILED_PAGES_WARNING = "pagina's die niet gelezen konden worden"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from indexer.parsers.base import ParsedDocument, ParseError
+from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
 
 # Lines that are left-overs of images and navigation, not prose:
 # `slide2.jpg`, `Omslag betrokken jpg`, `kinderopvangfonds ga naar de homepage`.

@@ -16,11 +16,11 @@ wrong inside, a caller only ever sees ParseError.
 
 from __future__ import annotations
 
-from indexer.parsers.base import ParsedDocument, ParseError
-from indexer.parsers.html.content import main_text
-from indexer.parsers.html.decoding import clean_chars, decode_html, looks_binary
-from indexer.parsers.html.metadata import read_metadata
-from indexer.parsers.html.tree import parse_tree
+from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
+from kennisbank.indexer.parsers.html.content import main_text
+from kennisbank.indexer.parsers.html.decoding import clean_chars, decode_html, looks_binary
+from kennisbank.indexer.parsers.html.metadata import read_metadata
+from kennisbank.indexer.parsers.html.tree import parse_tree
 
 __all__ = ["parse_html"]
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import lxml.html
 from lxml import etree
 
-from indexer.parsers.html.paragraphs import block_text, one_line
+from kennisbank.indexer.parsers.html.paragraphs import block_text, one_line
 
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math"})
 _DROP_TAGS = _INVISIBLE_TAGS | frozenset(

@@ -12,10 +12,14 @@ from __future__ import annotations
 import lxml.html
 import trafilatura
 
-from indexer.parsers.html.boilerplate import body, drop_boilerplate, without_boilerplate_text
-from indexer.parsers.html.paragraphs import block_text, join_paragraphs, one_line
-from indexer.parsers.html.stripped import stripped_text
-from indexer.parsers.html.tree import too_deep_for_extractor
+from kennisbank.indexer.parsers.html.boilerplate import (
+    body,
+    drop_boilerplate,
+    without_boilerplate_text,
+)
+from kennisbank.indexer.parsers.html.paragraphs import block_text, join_paragraphs, one_line
+from kennisbank.indexer.parsers.html.stripped import stripped_text
+from kennisbank.indexer.parsers.html.tree import too_deep_for_extractor
 
 # trafilatura's "fast" mode skips its second opinions (readability, jusText): on the
 # benchmark it scored as well (F1 0.966 vs 0.963) in two thirds of the time.

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-from indexer.parsers.html.paragraphs import one_line
-from indexer.parsers.html.soup import JSON_LD, needed_tags
+from kennisbank.indexer.parsers.html.paragraphs import one_line
+from kennisbank.indexer.parsers.html.soup import JSON_LD, needed_tags
 
 _TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "dcterms.title")
 _DESCRIPTION_KEYS = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from indexer.parsers.html.paragraphs import LINE, PARA, join_paragraphs
+from kennisbank.indexer.parsers.html.paragraphs import LINE, PARA, join_paragraphs
 
 _INVISIBLE_BLOCKS = re.compile(
     # An unclosed block runs to the end (as in browsers); "|\Z" also keeps this linear.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-from indexer.parsers.base import ParseError
+from kennisbank.indexer.parsers.base import ParseError
 
 # Deeper trees are not handed to trafilatura: its run time grows steeply with depth
 # (nested tables 900 deep take seconds) and parts of it recurse.
