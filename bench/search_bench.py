@@ -52,11 +52,9 @@ from benchlib import (
     write_result,
 )
 
-from kennisbank.records import facet_field_name
+from kennisbank.fields import FACET_PARAMS, facet_field_name
 
 QUERIES_FILE = REPO_ROOT / "bench" / "queries.txt"
-URL_PARAMS = {"type": "soort", "theme": "thema", "organisation": "organisatie",
-              "year": "jaar", "audience": "doelgroep", "format": "formaat"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ class BenchQuery:
 
     def url(self, page: int = 1) -> str:
         pairs = [("q", self.text)] if self.text else []
-        pairs += [(URL_PARAMS[k], v) for k, values in self.filters.items() for v in values]
+        pairs += [(FACET_PARAMS[k], v) for k, values in self.filters.items() for v in values]
         if page > 1:
             pairs.append(("pagina", str(page)))
         return "/api/search?" + urlencode(pairs)

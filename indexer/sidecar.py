@@ -1,6 +1,7 @@
 """Sidecar metadata: `<file>.meta.toml` beside a document, written by hand by staff.
 
-Keys are Dutch (what staff read in docs/beheer.md); English names are accepted too.
+Keys are Dutch (what staff read in docs/beheer.md); English names are accepted too
+(kennisbank.fields has them all).
 """
 
 from __future__ import annotations
@@ -9,25 +10,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kennisbank.fields import SIDECAR_KEYS
 from kennisbank.indexer.parsers.base import ParseError
 
 SIDECAR_SUFFIX = ".meta.toml"
-
-KEYS: dict[str, str] = {
-    "titel": "title", "title": "title",
-    "soort": "doctype", "documentsoort": "doctype", "type": "doctype",
-    "organisatie": "organisations", "organisaties": "organisations",
-    "organisation": "organisations", "organisations": "organisations",
-    "jaar": "year", "year": "year",
-    "datum": "date", "date": "date",
-    "thema": "themes", "themas": "themes", "thema's": "themes", "themes": "themes",
-    "doelgroep": "audiences", "doelgroepen": "audiences", "audience": "audiences",
-    "beschrijving": "description", "description": "description",
-    "auteur": "author", "author": "author",
-    "bron": "source_url", "url": "source_url", "source": "source_url",
-}
-LIST_KEYS = {"organisations", "themes", "audiences"}
-
 
 @dataclass(frozen=True)
 class Sidecar:
@@ -70,10 +56,11 @@ def parse_sidecar(data: bytes) -> Sidecar:
         raise ParseError("sidecar", str(exc)) from exc
     values: dict[str, object] = {}
     for key, value in raw.items():
-        name = KEYS.get(key.strip().lower())
-        if name is None:
+        found = SIDECAR_KEYS.get(key.strip().lower())
+        if found is None:
             raise ParseError("sidecar", f"onbekende sleutel '{key}'")
-        if name in LIST_KEYS:
+        name = found.attribute
+        if found.is_list:
             values[name] = _as_list(key, value)
         elif name == "year":
             values[name] = _as_year(value)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from kennisbank.config import Settings, SettingsError, load_settings
 from kennisbank.engine.store import IndexBusyError, IndexCheckError, IndexMissingError
 from kennisbank.explain import format_explanation
-from kennisbank.records import FACET_FIELDS, facet_field_name
-from kennisbank.search import MAX_PAGE_SIZE, SearchRequest, SearchResponse, SearchService
+from kennisbank.fields import FACET_FIELDS, facet_field_name
+from kennisbank.request import MAX_PAGE_SIZE, SearchRequest
+from kennisbank.search import SearchResponse, SearchService
 from kennisbank.snippets import strip_marks
 
 if TYPE_CHECKING:

@@ -8,35 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-# Facet fields: API name -> Dutch label. Order is the order of the sidebar.
-FACET_FIELDS: dict[str, str] = {
-    "type": "Documentsoort",
-    "theme": "Thema",
-    "organisation": "Organisatie",
-    "year": "Jaar",
-    "audience": "Doelgroep",
-    "format": "Bestandsformaat",
-}
-
-# Dutch aliases a user may type in `--filter` or a query (`soort:handreiking`).
-FACET_ALIASES: dict[str, str] = {
-    "soort": "type",
-    "documentsoort": "type",
-    "thema": "theme",
-    "themes": "theme",
-    "organisatie": "organisation",
-    "jaar": "year",
-    "doelgroep": "audience",
-    "formaat": "format",
-}
-
-
-def facet_field_name(name: str) -> str | None:
-    """The canonical facet field for a name or alias, or None if it is not a facet."""
-    name = name.strip().lower()
-    if name in FACET_FIELDS:
-        return name
-    return FACET_ALIASES.get(name)
+from kennisbank.fields import FACETS
 
 
 def document_id(path: str) -> str:
@@ -80,11 +52,9 @@ class DocumentRecord:
 
     def facet_values(self) -> dict[str, tuple[str, ...]]:
         """The record's values per facet field, as strings (years too)."""
-        return {
-            "type": (self.doctype,) if self.doctype else (),
-            "theme": self.themes,
-            "organisation": self.organisations,
-            "year": (str(self.year),) if self.year else (),
-            "audience": self.audiences,
-            "format": (self.format,) if self.format else (),
-        }
+        values = {}
+        for facet in FACETS:
+            value = getattr(self, facet.attribute)
+            items = value if facet.is_list else ((value,) if value else ())
+            values[facet.facet] = tuple(str(item) for item in items)
+        return values

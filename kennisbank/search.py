@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +28,11 @@ from kennisbank.engine.snapshot import IndexSnapshot, Occurrences
 from kennisbank.engine.store import IndexMissingError
 from kennisbank.engine.vectors import Scored
 from kennisbank.explain import Explanation, explain
-from kennisbank.records import FACET_FIELDS
+from kennisbank.fields import FACET_FIELDS
+from kennisbank.request import SearchRequest
 from kennisbank.snippets import pages_for, render_snippet
 from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
 
-MAX_PAGE_SIZE = 100
 # Fewer documents than this hold all the words of a plain query: show those first, then
 # documents with some of the words (a long question rarely matches word for word).
 BROADEN_BELOW = 10
@@ -44,17 +44,6 @@ NOTICE_FEW_WITH_ALL = ("Weinig documenten bevatten al uw zoekwoorden. Die staan 
 # names its subject well enough, and keeps a document page fast.
 SIMILAR_TEXT_CHARS = 100_000
 SIMILAR_CACHE_SIZE = 512
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    query: str = ""
-    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    year_from: int | None = None
-    year_to: int | None = None
-    sort: str = "relevance"  # "relevance" | "date"
-    page: int = 1
-    page_size: int = 10
 
 
 @dataclass(frozen=True)

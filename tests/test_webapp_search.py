@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from kennisbank.webapp.params import SearchState, parse_state
+from kennisbank.request import SearchRequest
+from kennisbank.webapp.params import parse_state, url_params
 from tests.webapp_fixtures import (
     DEEP_MATCH_PAGE,
     DOCS,
@@ -325,5 +326,5 @@ def test_a_state_survives_the_round_trip_through_its_url(query, values, years, s
     low, high = years
     if low is not None and high is not None and low > high:
         low, high = high, low  # a reversed range is read the right way round
-    state = SearchState(" ".join(query.split()), filters, low, high, sort, number)
-    assert parse_state(MultiDict(state.params())) == state
+    state = SearchRequest(" ".join(query.split()), filters, low, high, sort, number)
+    assert parse_state(MultiDict(url_params(state))) == state

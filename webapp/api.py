@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from kennisbank.webapp.documents import find_record
@@ -32,7 +34,7 @@ def document(doc_id: str):
 def _export_rows() -> list[ExportRow]:
     """The whole result list of the requested search (up to MAX_EXPORT), not one page."""
     state = parse_state(request.args)
-    response = service().search(state.to_request(page=1, page_size=MAX_EXPORT))
+    response = service().search(replace(state, page=1, page_size=MAX_EXPORT))
     rows = []
     for hit in response.hits:
         record = service().document(hit.id)

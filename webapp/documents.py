@@ -11,9 +11,11 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 
-from kennisbank.records import FACET_FIELDS, DocumentRecord
+from kennisbank.fields import FACET_FIELDS
+from kennisbank.records import DocumentRecord
+from kennisbank.request import SearchRequest
 from kennisbank.webapp import presenters
-from kennisbank.webapp.params import SearchState, parse_state
+from kennisbank.webapp.params import parse_state
 from kennisbank.webapp.preview import build_preview
 from kennisbank.webapp.searching import service, state_url
 
@@ -42,7 +44,7 @@ def document(doc_id: str):
     return render_template(
         "document.html", record=record, state=state, preview=preview,
         facet_links=_facet_links(record), similar=service().similar(doc_id),
-        back_url=state_url(state) if state != SearchState() else None,
+        back_url=state_url(state) if state != SearchRequest() else None,
         window_url=lambda page: state_url(state, "documents.document", doc_id=doc_id,
                                           vanaf=page),
         file_url=url_for("documents.download", doc_id=doc_id),
@@ -59,7 +61,7 @@ def _facet_links(record: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     """Per facet the document's values, each a link to the search filtered on it."""
     values = DocumentRecord(**record).facet_values()
     return [(label, [(presenters.value_label(name, v),
-                      state_url(SearchState(filters={name: (v,)}))) for v in values[name]])
+                      state_url(SearchRequest(filters={name: (v,)}))) for v in values[name]])
             for name, label in FACET_FIELDS.items() if values[name]]
 
 

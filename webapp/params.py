@@ -1,4 +1,5 @@
-"""The state of a search page as URL parameters: parsed from a request, written back.
+"""The state of a search page (a SearchRequest) as URL parameters: parsed from a
+request, written back.
 
 Every state (query, filters, year range, sort, page) has one canonical URL with Dutch
 parameter names, so a researcher can bookmark and share it. English names
@@ -8,25 +9,12 @@ Bad values raise `ParameterError`, which the app shows as a 400 page in Dutch.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from kennisbank.fields import FACET_FIELDS, FACET_PARAMS, facet_field_name
+from kennisbank.request import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SearchRequest
 
-from kennisbank.records import FACET_FIELDS, facet_field_name
-from kennisbank.search import MAX_PAGE_SIZE, SearchRequest
-
-# Facet field -> the parameter name written in URLs.
-FIELD_PARAMS: dict[str, str] = {
-    "type": "soort",
-    "theme": "thema",
-    "organisation": "organisatie",
-    "year": "jaar",
-    "audience": "doelgroep",
-    "format": "formaat",
-}
 SORT_VALUES = {"relevantie": "relevance", "relevance": "relevance",
                "datum": "date", "date": "date"}
 SORT_PARAMS = {"relevance": "relevantie", "date": "datum"}
-DEFAULT_PAGE_SIZE = 10
 MAX_PAGE = 10_000
 MAX_QUERY_CHARS = 500
 MAX_VALUES_PER_FACET = 25
@@ -38,66 +26,32 @@ class ParameterError(ValueError):
     """A URL parameter we cannot use; the message is Dutch and says what is expected."""
 
 
-@dataclass(frozen=True)
-class SearchState:
-    query: str = ""
-    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    year_from: int | None = None
-    year_to: int | None = None
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-
-    @property
-    def has_filters(self) -> bool:
-        return any(self.filters.values()) or self.year_from is not None or (
-            self.year_to is not None)
-
-    def to_request(self, **changes: object) -> SearchRequest:
-        request = SearchRequest(query=self.query, filters=dict(self.filters),
-                                year_from=self.year_from, year_to=self.year_to,
-                                sort=self.sort, page=self.page, page_size=self.page_size)
-        return replace(request, **changes)
-
-    def change(self, **changes: object) -> SearchState:
-        """A new state; anything but a page change starts again at page 1."""
-        changes.setdefault("page", 1)
-        return replace(self, **changes)
-
-    def toggled(self, name: str, value: str) -> SearchState:
-        current = self.filters.get(name, ())
-        values = tuple(v for v in current if v != value) if value in current else (
-            *current, value)
-        return self.change(filters={**self.filters, name: values})
-
-    def without_filters(self) -> SearchState:
-        return self.change(filters={}, year_from=None, year_to=None)
-
-    def params(self) -> list[tuple[str, str]]:
-        """The canonical query parameters; defaults are left out to keep URLs short."""
-        pairs: list[tuple[str, str]] = [("q", self.query)] if self.query else []
-        for name in FACET_FIELDS:
-            pairs.extend((FIELD_PARAMS[name], v) for v in self.filters.get(name, ()))
-        if self.year_from is not None:
-            pairs.append(("van", str(self.year_from)))
-        if self.year_to is not None:
-            pairs.append(("tot", str(self.year_to)))
-        if self.sort != "relevance":
-            pairs.append(("sorteer", SORT_PARAMS[self.sort]))
-        if self.page != 1:
-            pairs.append(("pagina", str(self.page)))
-        if self.page_size != DEFAULT_PAGE_SIZE:
-            pairs.append(("aantal", str(self.page_size)))
-        return pairs
+def url_params(state: SearchRequest) -> list[tuple[str, str]]:
+    """The canonical query parameters of a search; defaults are left out to keep URLs
+    short."""
+    pairs: list[tuple[str, str]] = [("q", state.query)] if state.query else []
+    for name in FACET_FIELDS:
+        pairs.extend((FACET_PARAMS[name], v) for v in state.filters.get(name, ()))
+    if state.year_from is not None:
+        pairs.append(("van", str(state.year_from)))
+    if state.year_to is not None:
+        pairs.append(("tot", str(state.year_to)))
+    if state.sort != "relevance":
+        pairs.append(("sorteer", SORT_PARAMS[state.sort]))
+    if state.page != 1:
+        pairs.append(("pagina", str(state.page)))
+    if state.page_size != DEFAULT_PAGE_SIZE:
+        pairs.append(("aantal", str(state.page_size)))
+    return pairs
 
 
-def parse_state(args) -> SearchState:
-    """Read a SearchState from request args (a werkzeug MultiDict)."""
+def parse_state(args) -> SearchRequest:
+    """Read the search a URL asks for from request args (a werkzeug MultiDict)."""
     year_from = _year(_first(args, "van", "year_from"), "van")
     year_to = _year(_first(args, "tot", "year_to"), "tot")
     if year_from is not None and year_to is not None and year_from > year_to:
         year_from, year_to = year_to, year_from
-    return SearchState(
+    return SearchRequest(
         query=" ".join(args.get("q", "").split())[:MAX_QUERY_CHARS],
         filters=_filters(args),
         year_from=year_from,

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kennisbank.records import FACET_FIELDS
+from kennisbank.fields import FACET_FIELDS, FACET_PARAMS
+from kennisbank.request import SearchRequest
 from kennisbank.search import FacetValue, SearchResponse
-from kennisbank.webapp.params import FIELD_PARAMS, SearchState
+from kennisbank.webapp.params import url_params
 
-Link = Callable[[SearchState], str]
+Link = Callable[[SearchRequest], str]
 VISIBLE_VALUES = 6  # the rest of a long facet folds away behind "Toon alle …"
 FORMAT_LABELS = {"pdf": "PDF", "html": "HTML", "txt": "Tekst", "md": "Markdown"}
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -61,10 +62,10 @@ class PageLink:
     current: bool = False
 
 
-def facet_groups(response: SearchResponse, state: SearchState, link: Link) -> list[FacetGroup]:
+def facet_groups(response: SearchResponse, state: SearchRequest, link: Link) -> list[FacetGroup]:
     groups = []
     for name, label in FACET_FIELDS.items():
-        param = FIELD_PARAMS[name]
+        param = FACET_PARAMS[name]
         options = [_option(name, param, index, value, state, link)
                    for index, value in enumerate(response.facets.get(name, []))]
         shown = [o for i, o in enumerate(options) if i < VISIBLE_VALUES or o.selected]
@@ -73,13 +74,13 @@ def facet_groups(response: SearchResponse, state: SearchState, link: Link) -> li
     return groups
 
 
-def _option(name: str, param: str, index: int, value: FacetValue, state: SearchState,
+def _option(name: str, param: str, index: int, value: FacetValue, state: SearchRequest,
             link: Link) -> FacetOption:
     return FacetOption(value.value, value_label(name, value.value), value.count, value.selected,
                        link(state.toggled(name, value.value)), f"filter-{param}-{index}")
 
 
-def chips(state: SearchState, link: Link) -> list[Chip]:
+def chips(state: SearchRequest, link: Link) -> list[Chip]:
     """One removable chip per active filter value, and one for a year range."""
     found = []
     for name, label in FACET_FIELDS.items():
@@ -98,7 +99,7 @@ def year_range_label(low: int | None, high: int | None) -> str:
     return f"vanaf {low}" if low is not None else f"tot en met {high}"
 
 
-def page_links(state: SearchState, page_count: int, link: Link, around: int = 2
+def page_links(state: SearchRequest, page_count: int, link: Link, around: int = 2
                ) -> list[PageLink]:
     """First, last and a few pages around the current one, with gaps between."""
     wanted = {1, page_count, *range(state.page - around, state.page + around + 1)}
@@ -111,14 +112,14 @@ def page_links(state: SearchState, page_count: int, link: Link, around: int = 2
     return links
 
 
-def hidden_fields(state: SearchState, with_query: bool, with_filters: bool
+def hidden_fields(state: SearchRequest, with_query: bool, with_filters: bool
                   ) -> list[tuple[str, str]]:
     """The state a form must carry along besides its own inputs (never the page: a new
     query or filter starts at page 1)."""
     kept = state.change(query=state.query if with_query else "")
     if not with_filters:
         kept = kept.without_filters()
-    return kept.params()
+    return url_params(kept)
 
 
 def result_summary(response: SearchResponse) -> str:

@@ -3,13 +3,14 @@ the service's answer plus a "Bedoelde u" suggestion whose link is sure to find s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from flask import current_app, url_for
 
+from kennisbank.request import SearchRequest
 from kennisbank.search import SearchResponse, SearchService
-from kennisbank.webapp.params import SearchState
+from kennisbank.webapp.params import url_params
 
 SERVICE_KEY = "kennisbank.search"
 
@@ -18,28 +19,28 @@ def service() -> SearchService:
     return current_app.extensions[SERVICE_KEY]
 
 
-def state_url(state: SearchState, endpoint: str = "pages.search", **values: object) -> str:
+def state_url(state: SearchRequest, endpoint: str = "pages.search", **values: object) -> str:
     """The stable URL of a search state (or of another page that carries it along)."""
-    base, query = url_for(endpoint, **values), urlencode(state.params())
+    base, query = url_for(endpoint, **values), urlencode(url_params(state))
     return f"{base}{'&' if '?' in base else '?'}{query}" if query else base
 
 
 @dataclass(frozen=True)
 class Outcome:
-    state: SearchState
+    state: SearchRequest
     response: SearchResponse
     suggestion: str | None = None
-    suggestion_state: SearchState | None = None
+    suggestion_state: SearchRequest | None = None
 
 
-def run_search(state: SearchState) -> Outcome:
+def run_search(state: SearchRequest) -> Outcome:
     search = service()
-    response = search.search(state.to_request())
+    response = search.search(state)
     suggestion = response.suggestion
     if suggestion is None:
         return Outcome(state, response)
     target = state.change(query=suggestion)
-    if state.has_filters and search.search(target.to_request(page_size=1)).total == 0:
+    if state.has_filters and search.search(replace(target, page_size=1)).total == 0:
         target = target.without_filters()  # the filters, not the spelling, empty the list
     return Outcome(state, response, suggestion, target)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, render_template, request, url_for
 
+from kennisbank.request import SearchRequest
 from kennisbank.webapp import presenters
-from kennisbank.webapp.params import SearchState, parse_state
+from kennisbank.webapp.params import parse_state
 from kennisbank.webapp.searching import Outcome, run_search, service, state_url
 
 blueprint = Blueprint("pages", __name__)
@@ -42,14 +45,14 @@ def search_context(outcome: Outcome) -> dict:
         "file_url": lambda doc_id: url_for("documents.download", doc_id=doc_id),
     }
     if response.total == 0 and state.has_filters:
-        unfiltered = service().search(state.without_filters().to_request(page_size=1))
+        unfiltered = service().search(replace(state.without_filters(), page_size=1))
         context["without_filters"] = unfiltered.total
     if response.total and state.page > response.page_count:
         context["last_page_url"] = state_url(state.change(page=response.page_count))
     return context
 
 
-def _sort_links(state: SearchState) -> list[tuple[str, str, bool]]:
+def _sort_links(state: SearchRequest) -> list[tuple[str, str, bool]]:
     return [(label, state_url(state.change(sort=value)), state.sort == value)
             for value, label in (("relevance", "Relevantie"), ("date", "Datum, nieuwste eerst"))]
 

@@ -15,13 +15,11 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
 
-from kennisbank.records import FACET_ALIASES, FACET_FIELDS
+from kennisbank.fields import FACET_FIELDS, query_field_aliases
 
 SEARCHABLE_FIELDS = ("title", "body")
 QUERYABLE_FIELDS = frozenset(SEARCHABLE_FIELDS) | frozenset(FACET_FIELDS)
-FIELD_ALIASES: dict[str, list[str]] = {"title": ["titel"], "body": ["tekst", "text"]}
-for _alias, _field in FACET_ALIASES.items():
-    FIELD_ALIASES.setdefault(_field, []).append(_alias)
+FIELD_ALIASES = query_field_aliases()
 
 OPERATOR_WORDS = frozenset({"AND", "EN", "OR", "OF", "NOT", "NIET", "ANDNOT"})
 SYNTAX_CHARS = re.compile(r"[\"()\[\]{}*?^~:+\\]|(?<!\w)-")

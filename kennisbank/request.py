@@ -1,0 +1,41 @@
+"""What a user asks: one search as plain data, shared by the CLI, the web pages (where
+it is the state a URL carries) and the JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"  # "relevance" | "date"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.filters.values()) or self.year_from is not None or (
+            self.year_to is not None)
+
+    def change(self, **changes: object) -> SearchRequest:
+        """A new request; anything but a page change starts again at page 1."""
+        changes.setdefault("page", 1)
+        return replace(self, **changes)
+
+    def toggled(self, name: str, value: str) -> SearchRequest:
+        """The same search with one facet value added, or removed if it was selected."""
+        current = self.filters.get(name, ())
+        values = tuple(v for v in current if v != value) if value in current else (
+            *current, value)
+        return self.change(filters={**self.filters, name: values})
+
+    def without_filters(self) -> SearchRequest:
+        return self.change(filters={}, year_from=None, year_to=None)
