@@ -10,9 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kennisbank.engine.store import atomic_write_text
-
-REPORT_FILE = "last-run.json"
+from kennisbank.engine.store import REPORT_FILE, atomic_write_text
 
 
 @dataclass

@@ -116,7 +116,8 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
     with writer_lock(options.index):
         with IndexWriteSession(options.index, options.stemmer, options.full,
                                writer_procs=options.workers,
-                               writer_memory_mb=options.writer_memory_mb) as session:
+                               writer_memory_mb=options.writer_memory_mb,
+                               corpus=report.corpus) as session:
             manifest = session.manifest()
             jobs = _plan(files, manifest, report, session.rebuild)
             present = {source.relpath for source in files}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kennisbank.config import Settings, SettingsError, load_settings
+from kennisbank.config import Settings, SettingsError, corpus_folder, load_settings
 from kennisbank.engine.store import IndexBusyError, IndexCheckError, IndexMissingError
 from kennisbank.explain import format_explanation
 from kennisbank.fields import FACET_FIELDS, facet_field_name
@@ -92,7 +92,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
     settings = settings.with_overrides(corpus=args.corpus, jobs=args.jobs,
                                        file_timeout=args.timeout)
-    options = IndexOptions(corpus=settings.corpus, index=settings.index, full=args.full,
+    options = IndexOptions(corpus=corpus_folder(settings), index=settings.index, full=args.full,
                            jobs=settings.jobs, timeout=settings.file_timeout,
                            memory_mb=settings.file_memory_mb, stemmer=settings.stemmer,
                            writer_memory_mb=settings.writer_memory_mb)
@@ -183,7 +183,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
     stats = SearchService(settings.index).stats()
     report = load_report(settings.index)
-    corpus = Path(report["corpus"]) if report else settings.corpus
+    corpus = corpus_folder(settings)
     health = check_health(settings.index, corpus)
     if args.json:
         print(json.dumps({**stats, "last_run": report,

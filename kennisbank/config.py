@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.engine.store import recorded_corpus
 from kennisbank.synonyms import DEFAULT_SYNONYMS
 
 
@@ -19,9 +20,12 @@ class SettingsError(ValueError):
     """A setting has a value we cannot use; the message is Dutch and names the variable."""
 
 
+DEFAULT_CORPUS = Path("corpus")
+
+
 @dataclass(frozen=True)
 class Settings:
-    corpus: Path = Path("corpus")
+    corpus: Path | None = None  # None: the folder the index was built from (corpus_folder)
     index: Path = Path("var/index")
     jobs: int = 0  # 0 = one worker per CPU core
     file_timeout: float = 60.0  # seconds per file
@@ -36,6 +40,15 @@ class Settings:
     def with_overrides(self, **values: object) -> Settings:
         """Return a copy with the non-None values applied (CLI flags win over env)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def corpus_folder(settings: Settings) -> Path:
+    """The folder with the documents: the one given (flag or KENNISBANK_CORPUS), else
+    the one the index was built from, else ./corpus. `kennisbank index ~/docs` followed
+    by `kennisbank serve` then serves the originals without further settings."""
+    if settings.corpus is not None:
+        return settings.corpus
+    return recorded_corpus(settings.index) or DEFAULT_CORPUS
 
 
 ENV_PREFIX = "KENNISBANK_"

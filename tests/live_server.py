@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
@@ -16,13 +16,19 @@ SERVING = re.compile(r"Kennisbank draait op (http://\S+?)/? ")
 
 
 @contextlib.contextmanager
-def running_server(index: Path, corpus: Path, threads: int = 4) -> Iterator[str]:
+def running_server(index: Path, corpus: Path | None = None, threads: int = 4,
+                   env: Mapping[str, str] | None = None, cwd: Path = REPO_ROOT
+                   ) -> Iterator[str]:
     """Yield the server's base URL. Port 0 lets the OS pick a free port; the server
-    prints the address it got."""
-    env = {**os.environ, "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_THREADS": str(threads)}
+    prints the address it got. Without `corpus`, the server finds the documents as a
+    user's would: from the index."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KENNISBANK_")}
+    environment.update(KENNISBANK_THREADS=str(threads), **(env or {}))
+    if corpus is not None:
+        environment["KENNISBANK_CORPUS"] = str(corpus)
     command = [sys.executable, "-m", "kennisbank.cli", "--index", str(index),
                "serve", "--host", "127.0.0.1", "--port", "0"]
-    with subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE,
+    with subprocess.Popen(command, env=environment, cwd=cwd, stdout=subprocess.PIPE,
                           text=True) as server:
         try:
             line = server.stdout.readline()

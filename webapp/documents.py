@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 
+from kennisbank.config import corpus_folder
 from kennisbank.fields import FACET_FIELDS
 from kennisbank.records import DocumentRecord
 from kennisbank.request import SearchRequest
@@ -67,7 +68,7 @@ def _facet_links(record: dict) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def corpus_file(record: dict) -> Path | None:
     """The record's file, if it still exists inside the corpus folder."""
-    root = Path(current_app.config["SETTINGS"].corpus).resolve()
+    root = corpus_folder(current_app.config["SETTINGS"]).resolve()
     relative = Path(record["path"])
     if relative.is_absolute() or ".." in relative.parts:
         return None

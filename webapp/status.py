@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
 
+from kennisbank.config import corpus_folder
 from kennisbank.indexer.health import check_health
 from kennisbank.indexer.report import load_report
 from kennisbank.webapp.searching import service
@@ -19,6 +20,6 @@ def status_page():
     settings = current_app.config["SETTINGS"]
     index_root = Path(settings.index)
     report = load_report(index_root)
-    corpus = Path(report["corpus"]) if report else Path(settings.corpus)
+    corpus = corpus_folder(settings)
     return render_template("status.html", stats=service().stats(), report=report,
                            health=check_health(index_root, corpus))

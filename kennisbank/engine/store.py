@@ -40,6 +40,7 @@ LOCK_FILE = "indexer.lock"
 GENERATION_PREFIX = "gen-"
 GENERATION_META = "generation.json"
 READERS_LOCK = "readers.lock"
+REPORT_FILE = "last-run.json"  # written by the indexer (kennisbank.indexer.report)
 # Whoosh's posting pool per writer process (`limitmb`, in Whoosh's own estimate; the
 # process grows to about POOL_OVERHEAD times that). While a segment's postings fit,
 # they are sorted in memory and written once; past it, sorted runs spill to disk and
@@ -124,6 +125,18 @@ def current_generation(root: Path) -> str | None:
 
 def generation_meta(root: Path, generation: str) -> dict:
     return json.loads((root / generation / GENERATION_META).read_text(encoding="utf-8"))
+
+
+def recorded_corpus(root: Path) -> Path | None:
+    """The corpus folder the current generation was built from (older generations,
+    which did not record it: the last run's report), or None."""
+    generation = current_generation(root)
+    with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+        if generation is not None and generation_meta(root, generation).get("corpus"):
+            return Path(generation_meta(root, generation)["corpus"])
+        report = json.loads((root / REPORT_FILE).read_text(encoding="utf-8"))
+        return Path(report["corpus"]) if report.get("corpus") else None
+    return None
 
 
 def open_generation(root: Path, generation: str) -> whoosh_index.Index:
@@ -252,12 +265,14 @@ class IndexWriteSession:
     """
 
     def __init__(self, root: Path, stemmer: str = DEFAULT_STEMMER, full: bool = False,
-                 writer_procs: int = 1, writer_memory_mb: int = 0) -> None:
+                 writer_procs: int = 1, writer_memory_mb: int = 0, corpus: str = "") -> None:
         """`writer_procs` > 1: a rebuild analyses and writes in that many processes
         (see parallel.py); incremental runs change few documents and use one.
         `writer_memory_mb`: what the writers' posting pools may hold together (0: a
-        quarter of the machine's memory)."""
+        quarter of the machine's memory). `corpus`: the folder the documents come
+        from, recorded so that readers can serve the original files."""
         self.root = root
+        self.corpus = corpus
         self.stemmer = stemmer
         self.full = full
         self.writer_procs = writer_procs
@@ -278,6 +293,10 @@ class IndexWriteSession:
 
     def __enter__(self) -> IndexWriteSession:
         self.rebuild = self.needs_full_rebuild()
+        # A corpus that moved (same files, new folder) is published anew, so that
+        # readers find the originals where they are now.
+        self.corpus_moved = not self.rebuild and self.corpus != generation_meta(
+            self.root, self.previous).get("corpus", self.corpus)
         if self.rebuild:
             self.path.mkdir()
             ix = whoosh_index.create_in(str(self.path), build_schema(self.stemmer))
@@ -339,7 +358,7 @@ class IndexWriteSession:
         self.changed = True
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is not None or not (self.changed or self.rebuild):
+        if exc_type is not None or not (self.changed or self.rebuild or self.corpus_moved):
             with contextlib.suppress(Exception):  # already failing: keep the first error
                 self._writer.cancel()
             shutil.rmtree(self.path, ignore_errors=True)
@@ -389,7 +408,8 @@ class IndexWriteSession:
         for item in self.path.iterdir():
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
-        meta = {"schema_version": SCHEMA_VERSION, "stemmer": self.stemmer}
+        meta = {"schema_version": SCHEMA_VERSION, "stemmer": self.stemmer,
+                "corpus": self.corpus}
         atomic_write_text(self.path / GENERATION_META, json.dumps(meta))
 
 
