@@ -3,6 +3,7 @@ the tests write."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,19 @@ from kennisbank.search import SearchService
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = REPO_ROOT / "corpus"
-SHARED = REPO_ROOT.parent / "shared"
+# The team's shared test data (real PDFs and web pages nobody on the team wrote) sits
+# beside the checkout; a clone elsewhere runs everything else and skips what needs it.
+SHARED = Path(os.environ.get("KENNISBANK_SHARED_DATA") or REPO_ROOT.parent / "shared")
+SHARED_TESTDATA = SHARED / "testdata"
+
+
+def shared_testdata(name: str) -> Path:
+    """A folder of the shared test data, or a skip that says where it was looked for."""
+    folder = SHARED_TESTDATA / name
+    if not folder.is_dir():
+        pytest.skip(f"needs the shared test data {folder} (absent in this clone; set "
+                    "KENNISBANK_SHARED_DATA to the folder that holds testdata/)")
+    return folder
 
 
 def build_index(corpus: Path, index: Path, **options: object):

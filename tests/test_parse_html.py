@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
 from kennisbank.indexer.parsers.html import content, parse_html
+from tests.conftest import shared_testdata
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATA = REPO_ROOT.parent / "shared" / "testdata" / "html-extraction"
 
 PARAGRAPHS = (
     "Kindcentra werken steeds vaker samen met de gemeente en de kinderopvang.",
@@ -423,13 +423,13 @@ def test_any_tag_soup_gives_a_document_or_empty(pieces: list[str]) -> None:
 # --- the benchmark --------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not BENCH_DATA.is_dir(), reason="shared test data not present")
 def test_main_text_benchmark_f1_is_at_least_090() -> None:
+    pages = shared_testdata("html-extraction")
     spec = importlib.util.spec_from_file_location(
         "bench_html", REPO_ROOT / "bench" / "html_extraction.py"
     )
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    result = bench.score(bench.ours, bench.load_pages(BENCH_DATA))
+    result = bench.score(bench.ours, bench.load_pages(pages))
     assert result["F1"] >= 0.90

@@ -24,6 +24,7 @@ from kennisbank.indexer.parsers.pdf import (
     remove_page_furniture,
     title_from_info,
 )
+from tests.conftest import shared_testdata
 from tests.pdf_factory import (
     make_damaged_pdf,
     make_encrypted_pdf,
@@ -32,7 +33,11 @@ from tests.pdf_factory import (
     make_slow_pdf,
 )
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "pdf-samples"
+
+@pytest.fixture(scope="module")
+def samples() -> Path:
+    """py-pdf/sample-files from the shared test data (skipped where it is absent)."""
+    return shared_testdata("pdf-samples")
 
 
 def parse_file(path: Path):
@@ -316,57 +321,57 @@ def test_title_from_info(raw, title):
 # --- real-world PDFs (py-pdf/sample-files) ----------------------------------------------------
 
 
-def test_sample_libreoffice_document():
-    path = SAMPLES / "002-trivial-libre-office-writer/002-trivial-libre-office-writer.pdf"
+def test_sample_libreoffice_document(samples: Path):
+    path = samples / "002-trivial-libre-office-writer/002-trivial-libre-office-writer.pdf"
     doc = parse_file(path)
     assert doc.text.startswith("Lorem ipsum dolor sit amet")
     assert doc.date == dt.date(2022, 4, 3)
 
 
-def test_sample_latex_four_pages_without_page_numbers():
-    doc = parse_file(SAMPLES / "004-pdflatex-4-pages/pdflatex-4-pages.pdf")
+def test_sample_latex_four_pages_without_page_numbers(samples: Path):
+    doc = parse_file(samples / "004-pdflatex-4-pages/pdflatex-4-pages.pdf")
     assert len(doc.pages) == 4
     assert "Hello, here is some text without a meaning" in doc.pages[0]
     assert not any(page.endswith(("\n1", "\n2", "\n3", "\n4")) for page in doc.pages)
 
 
-def test_sample_pdfa_ligatures_and_title():
-    doc = parse_file(SAMPLES / "021-pdfa/crazyones-pdfa.pdf")
+def test_sample_pdfa_ligatures_and_title(samples: Path):
+    doc = parse_file(samples / "021-pdfa/crazyones-pdfa.pdf")
     assert doc.title == "The Crazy Ones"
     assert "The misfits. The rebels." in doc.text
     assert "see things differently" in doc.text
 
 
-def test_sample_two_columns_hyphenation_joined():
-    doc = parse_file(SAMPLES / "026-latex-multicolumn/multicolumn.pdf")
+def test_sample_two_columns_hyphenation_joined(samples: Path):
+    doc = parse_file(samples / "026-latex-multicolumn/multicolumn.pdf")
     assert "consectetuer adipiscing elit" in doc.text
     assert "Praesent malesuada" in doc.text
 
 
-def test_sample_password_protected_is_encrypted():
-    path = SAMPLES / "005-libreoffice-writer-password/libreoffice-writer-password.pdf"
+def test_sample_password_protected_is_encrypted(samples: Path):
+    path = samples / "005-libreoffice-writer-password/libreoffice-writer-password.pdf"
     assert parse_error(path.read_bytes()).code == "encrypted"
 
 
-def test_sample_scanned_image_is_no_text():
-    path = SAMPLES / "019-grayscale-image/grayscale-image.pdf"
+def test_sample_scanned_image_is_no_text(samples: Path):
+    path = samples / "019-grayscale-image/grayscale-image.pdf"
     assert parse_error(path.read_bytes()).code == "no_text"
 
 
-def test_sample_with_broken_page_tree_is_damaged():
+def test_sample_with_broken_page_tree_is_damaged(samples: Path):
     # 017's /Info and its page tree both point at objects that are missing from the file.
-    path = SAMPLES / "017-unreadable-meta-data/unreadablemetadata.pdf"
+    path = samples / "017-unreadable-meta-data/unreadablemetadata.pdf"
     assert parse_error(path.read_bytes()).code == "damaged"
 
 
-def test_sample_identical_rotated_pages_keep_their_text():
-    doc = parse_file(SAMPLES / "015-arabic/habibi-rotated.pdf")
+def test_sample_identical_rotated_pages_keep_their_text(samples: Path):
+    doc = parse_file(samples / "015-arabic/habibi-rotated.pdf")
     assert len(doc.pages) == 4
     assert all("habibi" in page for page in doc.pages)
 
 
-def test_parse_accepts_bytes_like_input():
-    data = (SAMPLES / "001-trivial/minimal-document.pdf").read_bytes()
+def test_parse_accepts_bytes_like_input(samples: Path):
+    data = (samples / "001-trivial/minimal-document.pdf").read_bytes()
     assert parse_pdf(bytearray(data)).text == parse_pdf(io.BytesIO(data).getvalue()).text
 
 
