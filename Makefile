@@ -2,8 +2,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-CORPUS ?= corpus
-INDEX ?= var/index
+# KENNISBANK_CORPUS / KENNISBANK_INDEX (environment) choose the folders, as for the CLI.
+CORPUS ?= $(or $(KENNISBANK_CORPUS),corpus)
+INDEX ?= $(or $(KENNISBANK_INDEX),var/index)
 # Debian packages the tests use: chromium for the browser tests (driven by Playwright;
 # no browser download) and a real Dutch PDF manual nobody on the team wrote.
 CHROMIUM := /usr/bin/chromium
@@ -30,8 +31,9 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 index: $(VENV)/.installed
 	$(BIN)/kennisbank --index $(INDEX) index $(CORPUS)
 
+# Listens on KENNISBANK_HOST:KENNISBANK_PORT (default 127.0.0.1:8000).
 serve: index
-	$(BIN)/kennisbank --index $(INDEX) serve --host 127.0.0.1 --port 8000
+	$(BIN)/kennisbank --index $(INDEX) serve
 
 $(CHROMIUM) $(DUTCH_PDF) &:
 	$(SUDO)apt-get update -q

@@ -8,14 +8,16 @@ import json
 import signal
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kennisbank.config import Settings, SettingsError, corpus_folder, load_settings
+from kennisbank.dutch_argparse import DutchArgumentParser, seconds, whole_number
 from kennisbank.engine.store import IndexBusyError, IndexCheckError, IndexMissingError
 from kennisbank.explain import format_explanation
 from kennisbank.fields import FACET_FIELDS, facet_field_name
-from kennisbank.request import MAX_PAGE_SIZE, SearchRequest
+from kennisbank.request import MAX_PAGE, MAX_PAGE_SIZE, SORT_NAMES, SearchRequest
 from kennisbank.search import SearchResponse, SearchService
 from kennisbank.snippets import strip_marks
 
@@ -28,44 +30,73 @@ class UsageError(ValueError):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kennisbank", description="Kennisbank PACT voor Kindcentra: indexeren en zoeken.")
+    parser = DutchArgumentParser(
+        prog="kennisbank", description="Kennisbank PACT voor Kindcentra: indexeren en zoeken.",
+        epilog="Meer hulp bij een opdracht: kennisbank OPDRACHT --help")
+    parser.add_argument("--version", action="version", version=f"kennisbank {_version()}",
+                        help="toon het versienummer en stop")
     parser.add_argument("--index", type=Path, help="map van de index (standaard ./var/index, "
                         "of KENNISBANK_INDEX)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT",
+                                title="opdrachten")
 
-    index = sub.add_parser("index", help="documenten (opnieuw) indexeren")
-    index.add_argument("corpus", nargs="?", type=Path,
-                       help="map met documenten (standaard ./corpus, of KENNISBANK_CORPUS)")
-    index.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
+    index = sub.add_parser("index", help="documenten (opnieuw) indexeren",
+                           description="Documenten indexeren; alleen wat veranderde wordt "
+                           "opnieuw gelezen.")
+    index.add_argument("corpus", nargs="?", type=Path, metavar="MAP",
+                       help="map met documenten (standaard: KENNISBANK_CORPUS, anders de map "
+                       "waaruit de index eerder is gemaakt, anders ./corpus)")
     index.add_argument("--full", action="store_true", help="alles opnieuw opbouwen")
-    index.add_argument("--jobs", type=int, help="aantal werkprocessen (standaard: aantal cores)")
-    index.add_argument("--timeout", type=float, help="tijdslimiet per bestand in seconden "
-                       "(standaard 60)")
+    index.add_argument("--jobs", type=whole_number(0, 256), metavar="N",
+                       help="aantal werkprocessen (standaard: aantal cores)")
+    index.add_argument("--timeout", type=seconds, metavar="S",
+                       help="tijdslimiet per bestand in seconden (standaard 60)")
     index.add_argument("--json", action="store_true", help="verslag als JSON")
 
-    search = sub.add_parser("search", help="zoeken in de index")
-    search.add_argument("query", nargs="?", default="", help="zoekvraag")
-    search.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
+    search = sub.add_parser("search", help="zoeken in de index",
+                            description="Zoeken in de index, zoals op de website.")
+    search.add_argument("query", nargs="?", default="", metavar="ZOEKVRAAG",
+                        help="zoekvraag, bv. \"ouderbetrokkenheid kindcentrum\"")
     search.add_argument("--filter", action="append", default=[], metavar="VELD=WAARDE",
-                        help="filter op een facet, bv. type=handreiking (herhaalbaar)")
-    search.add_argument("--limit", type=int, default=10, help="aantal resultaten (standaard 10)")
-    search.add_argument("--page", type=int, default=1, help="resultatenpagina (standaard 1)")
-    search.add_argument("--sort", choices=["relevance", "date"], default="relevance",
-                        help="sorteren op relevantie of datum")
+                        help="filter op een facet, bv. soort=handreiking (herhaalbaar)")
+    search.add_argument("--limit", type=whole_number(1, MAX_PAGE_SIZE), default=10,
+                        metavar="N", help="aantal resultaten per pagina (standaard 10)")
+    search.add_argument("--page", type=whole_number(1, MAX_PAGE), default=1, metavar="N",
+                        help="resultatenpagina (standaard 1)")
+    search.add_argument("--sort", type=_sort_order, default="relevance",
+                        metavar="relevantie|datum",
+                        help="sorteren op relevantie (standaard) of datum, nieuwste eerst")
     search.add_argument("--json", action="store_true", help="uitvoer als JSON")
     search.add_argument("--explain", action="store_true",
                         help="toon hoe de zoekvraag is ontleed (woorden, stammen, synoniemen)")
 
-    status = sub.add_parser("status", help="toestand van de index en de laatste indexering")
-    status.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
+    status = sub.add_parser("status", help="toestand van de index en de laatste indexering",
+                            description="Toestand van de index en de laatste indexering.")
     status.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
-    serve = sub.add_parser("serve", help="de zoekwebsite starten")
-    serve.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
-    serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="poort (standaard 8000)")
+    serve = sub.add_parser("serve", help="de zoekwebsite starten",
+                           description="De zoekwebsite starten.")
+    serve.add_argument("--host", help="adres (standaard 127.0.0.1, of KENNISBANK_HOST)")
+    serve.add_argument("--port", type=whole_number(0, 65535), metavar="POORT",
+                       help="poort (standaard 8000, of KENNISBANK_PORT)")
+    for command in (index, search, status, serve):  # `kennisbank index --index X` too
+        command.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
     return parser
+
+
+def _sort_order(raw: str) -> str:
+    try:
+        return SORT_NAMES[raw.strip().lower()]
+    except KeyError:
+        raise argparse.ArgumentTypeError(
+            f"sorteren kan op ‘relevantie’ of ‘datum’, niet op ‘{raw[:40]}’") from None
+
+
+def _version() -> str:
+    try:
+        return metadata.version("kennisbank")
+    except metadata.PackageNotFoundError:
+        return "onbekend"
 
 
 def parse_filters(raw: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -139,10 +170,6 @@ def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    if not 1 <= args.limit <= MAX_PAGE_SIZE:
-        raise UsageError(f"--limit moet tussen 1 en {MAX_PAGE_SIZE} liggen")
-    if args.page < 1:
-        raise UsageError("--page moet 1 of hoger zijn")
     request = SearchRequest(query=args.query, filters=parse_filters(args.filter),
                             sort=args.sort, page=args.page, page_size=args.limit)
     service = SearchService(settings.index, settings.synonyms)
@@ -154,10 +181,17 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print(format_explanation(explanation))
         return 0
     response = service.search(request)
-    if args.json:
+    if args.json:  # a script reads `page_count` from the answer
         print(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
-    else:
-        _print_hits(response)
+        return 0
+    _print_hits(response)
+    if response.total and request.page > response.page_count:
+        count = response.page_count
+        pages = "is 1 pagina" if count == 1 else f"zijn {count} pagina's"
+        print(f"kennisbank: pagina {request.page} bestaat niet; er {pages} met "
+              f"{request.page_size} resultaten per pagina (--page 1 tot en met {count}).",
+              file=sys.stderr)
+        return 2
     return 0
 
 
@@ -206,10 +240,14 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from kennisbank.webapp.server import serve
+    from kennisbank.webapp.server import AddressError, serve
 
     settings = settings.with_overrides(host=args.host, port=args.port)
-    serve(settings)
+    try:
+        serve(settings)
+    except AddressError as exc:  # before OSError's "could not write the index"
+        print(f"kennisbank: {exc}", file=sys.stderr)
+        return 3 if exc.in_use else 2
     return 0
 
 

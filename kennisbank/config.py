@@ -52,6 +52,7 @@ def corpus_folder(settings: Settings) -> Path:
 
 
 ENV_PREFIX = "KENNISBANK_"
+RANGES: dict[str, tuple[int, int]] = {"port": (0, 65535), "threads": (1, 256)}
 
 
 def _convert(name: str, kind: type, raw: str) -> object:
@@ -61,6 +62,10 @@ def _convert(name: str, kind: type, raw: str) -> object:
         raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} is geen geldige waarde") from exc
     if isinstance(value, int | float) and value < 0:
         raise SettingsError(f"{ENV_PREFIX}{name.upper()} mag niet negatief zijn")
+    low, high = RANGES.get(name, (None, None))
+    if low is not None and not low <= value <= high:
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()} moet tussen {low} en {high} liggen, "
+                            f"niet {raw!r}")
     return value
 
 

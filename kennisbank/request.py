@@ -8,6 +8,10 @@ from dataclasses import dataclass, field, replace
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000
+# How a sort order may be asked for (web parameter, CLI flag), Dutch or English.
+SORT_NAMES = {"relevantie": "relevance", "relevance": "relevance",
+              "datum": "date", "date": "date"}
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ Bad values raise `ParameterError`, which the app shows as a 400 page in Dutch.
 from __future__ import annotations
 
 from kennisbank.fields import FACET_FIELDS, FACET_PARAMS, facet_field_name
-from kennisbank.request import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SearchRequest
+from kennisbank.request import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    SORT_NAMES,
+    SearchRequest,
+)
 
-SORT_VALUES = {"relevantie": "relevance", "relevance": "relevance",
-               "datum": "date", "date": "date"}
 SORT_PARAMS = {"relevance": "relevantie", "date": "datum"}
-MAX_PAGE = 10_000
 MAX_QUERY_CHARS = 500
 MAX_VALUES_PER_FACET = 25
 MAX_VALUE_CHARS = 200
@@ -89,7 +92,7 @@ def _sort(raw: str) -> str:
     if not raw:
         return "relevance"
     try:
-        return SORT_VALUES[raw.lower()]
+        return SORT_NAMES[raw.lower()]
     except KeyError:
         raise ParameterError(
             f"Sorteren kan op ‘relevantie’ of ‘datum’, niet op ‘{raw[:40]}’.") from None

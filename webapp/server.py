@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from flask import Flask
 from waitress.server import create_server as waitress_server
 
@@ -12,20 +14,56 @@ from kennisbank.config import Settings
 from kennisbank.webapp import create_app
 
 
+class AddressError(OSError):
+    """The server cannot listen where it was asked to; the message is Dutch and says
+    which setting chooses another place. `in_use`: another program has the port."""
+
+    def __init__(self, message: str, in_use: bool) -> None:
+        super().__init__(message)
+        self.in_use = in_use
+
+
 def create_server(settings: Settings, app: Flask | None = None):
     """A waitress server for the app, bound but not yet running (port 0: any free port).
     Call `.run()` to serve; `.close()` and `.task_dispatcher.shutdown()` to stop."""
-    return waitress_server(app or create_app(settings), host=settings.host,
-                           port=settings.port, threads=settings.threads, ident="kennisbank")
+    try:
+        return waitress_server(app or create_app(settings), host=settings.host,
+                               port=settings.port, threads=settings.threads,
+                               ident="kennisbank")
+    except OSError as exc:
+        raise _address_error(exc, settings) from exc
+
+
+def _address_error(exc: OSError, settings: Settings) -> AddressError:
+    where = f"{settings.host}:{settings.port}"
+    if exc.errno == errno.EADDRINUSE:
+        return AddressError(
+            f"poort {settings.port} op {settings.host} is al in gebruik (draait de Kennisbank "
+            f"al, of een ander programma?). Kies een andere poort met KENNISBANK_PORT, "
+            f"bijvoorbeeld: KENNISBANK_PORT={_another_port(settings.port)} make serve, of "
+            f"kennisbank serve --port {_another_port(settings.port)}", in_use=True)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return AddressError(
+            f"geen toestemming om op {where} te luisteren (poorten onder 1024 zijn "
+            "voorbehouden aan de beheerder). Kies een andere poort met KENNISBANK_PORT of "
+            "--port", in_use=False)
+    return AddressError(
+        f"kan niet luisteren op {where}: {exc.strerror or exc}. Kies een ander adres met "
+        "KENNISBANK_HOST of --host (standaard 127.0.0.1)", in_use=False)
+
+
+def _another_port(port: int) -> int:
+    return port + 1 if 0 < port < 65535 else 8001
 
 
 def serve(settings: Settings) -> None:
     app = create_app(settings)
+    server = create_server(settings, app)  # a taken port is reported before warming up
     # The first search would otherwise read the facet values, dates and field lengths
     # of the whole index (seconds at 100k documents): do it before the first visitor.
     app.extensions["kennisbank.search"].warm()
-    server = create_server(settings, app)
-    print(f"Kennisbank draait op http://{settings.host}:{server.effective_port}/ "
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    print(f"Kennisbank draait op http://{host}:{server.effective_port}/ "
           "(stoppen: Ctrl-C)", flush=True)
     try:
         server.run()
