@@ -37,6 +37,12 @@ HYPHEN_RE = re.compile(r"[-‐‑]")
 # A word ending in a hyphen before a conjunction: an elided compound may follow.
 ELIDED_RE = re.compile(r"\w[-‐‑]\s+(?:en|of|tot)\s", re.IGNORECASE)
 ELISION_WINDOW = 80  # characters around `x- en` that can hold an elided compound
+# Longer "words" are not words (encoded data, a run of letters without spaces) and are
+# not indexed: nobody searches for them, and every later step (folding, stemming,
+# compound splitting, the index's term list) would pay for their length. Lucene's
+# standard tokenizer draws the line at 255; the longest Dutch compounds in real use
+# stay under 60 letters.
+MAX_WORD_CHARS = 100
 APOSTROPHE_RE = re.compile(r"['’`]")
 
 
@@ -259,7 +265,9 @@ class DutchAnalyzer:
         found: dict[int, str] = {}
         for match in ELIDED_RE.finditer(text):
             begin = max(0, match.start() - ELISION_WINDOW)
-            begin = text.rfind(" ", 0, begin + 1) + 1 if begin else 0  # whole words only
+            # Start at a word (but never reach back further than another window).
+            space = text.rfind(" ", max(0, begin - ELISION_WINDOW), begin + 1)
+            begin = space + 1 if begin and space >= 0 else begin
             window = text[begin:match.end() + ELISION_WINDOW]
             for elision in splitter.find_elisions(window):
                 found[begin + elision.start] = elision.compound
@@ -280,7 +288,7 @@ class DutchAnalyzer:
         for raw, start, end, increment, _pos, original in tokenize(text):
             if increment == 0 and not indexing:
                 continue
-            folded = normal_form(raw)
+            folded = normal_form(raw) if len(raw) <= MAX_WORD_CHARS else None
             if folded is None:
                 pending = max(pending, increment)
                 continue

@@ -98,6 +98,10 @@ _INFLECTIONS = frozenset(
     "e en er ers ing ingen end ende eer eert eerde eerden eren".split()
 )
 
+# Longer words are not split (the analyzer does not index words over 100 letters at
+# all): every cut point of a word is a candidate, and real compounds stay well under this.
+MAX_SPLIT_LENGTH = 60
+
 # Words that join an elided member to the full compound: `rol- en ontwikkelmodel`,
 # `kop- of voettekst`, `zowel kop- als voettekst`.
 ELISION_CONJUNCTIONS = frozenset({"en", "of", "tot", "als", "noch"})
@@ -239,7 +243,8 @@ class CompoundSplitter:
         return self._split_cached.cache_info()
 
     def _split(self, word: str) -> tuple[str, ...]:
-        if len(word) < self.min_length or not word.isalpha() or self._decide(word) is None:
+        if (not self.min_length <= len(word) <= MAX_SPLIT_LENGTH or not word.isalpha()
+                or self._decide(word) is None):
             return ()
         parts: dict[str, None] = {}
         atoms: list[_Part] = []
@@ -312,7 +317,7 @@ class CompoundSplitter:
         The score is the mean of the parts' Zipf values, i.e. the log of the geometric
         mean of their frequencies, so Koehn-Knight's test is `score > whole_zipf`.
         """
-        if len(word) < self.min_length:
+        if not self.min_length <= len(word) <= MAX_SPLIT_LENGTH:
             return None
         known = self.part_lexicon
         best: tuple[float, int, str] | None = None
@@ -470,6 +475,8 @@ class CompoundSplitter:
         `split` takes them (`kinderopvang-` + `onderwijs|organisaties`). A word that is
         no compound (`primair- en voortgezet`) gives nothing.
         """
+        if len(full) > MAX_SPLIT_LENGTH:
+            return None
         known = self.part_lexicon
         best: tuple[tuple[int, float], int] | None = None
         for cut in range(2, len(full) - 2):

@@ -148,3 +148,10 @@ def test_elided_compound_is_expanded(analyzer: DutchAnalyzer) -> None:
     assert analyzer.stem("rolmodel") in terms
     assert analyzer.stem("kinderopvangorganisaties") in analyzer.terms(
         "kinderopvang- en onderwijsorganisaties")
+
+
+def test_a_run_of_letters_too_long_to_be_a_word_is_not_indexed(analyzer: DutchAnalyzer) -> None:
+    blob = "kindcentrum" * 30_000  # encoded data, or a text without spaces
+    terms = analyzer.terms(f"Het integraal {blob} kindcentrum; een {'x' * 101}-test.")
+    assert terms == analyzer.terms("Het integraal kindcentrum; een test.")
+    assert max(len(term) for term in analyzer.terms("a-" * 50_000 + "a")) == 1

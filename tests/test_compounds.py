@@ -201,3 +201,28 @@ def test_results_are_cached_per_word(splitter: CompoundSplitter) -> None:
     hits = splitter.cache_info().hits
     splitter.split("ouderbetrokkenheid")
     assert splitter.cache_info().hits == hits + 1
+
+
+class CountingLexicon(dict):
+    """A lexicon that counts how often it is consulted."""
+
+    lookups = 0
+
+    def get(self, key, default=None):
+        CountingLexicon.lookups += 1
+        return super().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        CountingLexicon.lookups += 1
+        return super().__contains__(key)
+
+
+@pytest.mark.parametrize("word", ["kind" * 75_000, "ouderbetrokkenheid" * 4, "a" * 61],
+                         ids=lambda word: f"{len(word)}-letters")
+def test_words_longer_than_any_compound_are_not_tried_at_every_cut(word: str) -> None:
+    lexicon = CountingLexicon({"kind": 5.0, "ouder": 5.0, "betrokkenheid": 4.0})
+    CountingLexicon.lookups = 0
+    splitter = CompoundSplitter(lexicon)
+    assert splitter.split(word) == ()
+    assert splitter.find_elisions(f"rol- en {word}") == []
+    assert CountingLexicon.lookups == 0
