@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import islice
 
 from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
+from whoosh.reading import IndexReader
 
 from kennisbank.fields import FACET_FIELDS, query_field_aliases
 
@@ -185,6 +187,64 @@ def with_ranking_boosts(q: wq.Query, text: str, schema: Schema) -> wq.Query:
     if exact:
         boosts.append(wq.Or([wq.Term("words", term) for term in exact], boost=EXACT_BOOST))
     return wq.AndMaybe(q, wq.Or(boosts)) if boosts else q
+
+
+# A wildcard stands for at most MAX_EXPANSIONS words of the index (the most frequent
+# ones), and all wildcards of a query together for MAX_QUERY_EXPANSIONS: `a* b* … z*`
+# would otherwise score every word of the vocabulary, for seconds per request. No more
+# than MAX_SCANNED_TERMS vocabulary entries are read per wildcard.
+MAX_EXPANSIONS = 50
+MAX_QUERY_EXPANSIONS = 200
+MAX_SCANNED_TERMS = 20_000
+NOTICE_EXPANSIONS_CUT = (
+    "Een zoekwoord met * past op heel veel woorden; er is gezocht op de woorden die het "
+    "vaakst voorkomen. Maak het begin van het woord langer om preciezer te zoeken."
+)
+
+
+def bounded_expansions(parsed: ParsedQuery, reader: IndexReader) -> ParsedQuery:
+    """The parsed query with every wildcard replaced by the words it stands for, at
+    most MAX_EXPANSIONS each, and a notice when words were left out."""
+    chosen: dict[tuple[str, str, str], tuple[tuple[bytes, ...], bool]] = {}
+    budget = [MAX_QUERY_EXPANSIONS]
+
+    def expand(q: wq.Query) -> wq.Query:
+        if not isinstance(q, wq.Prefix | wq.Wildcard):
+            return q if q.is_leaf() else q.apply(expand)
+        if isinstance(q, wq.Prefix) and not q.text:
+            return wq.Every(q.fieldname, boost=q.boost)  # what Whoosh makes of `field:*`
+        key = (type(q).__name__, q.fieldname, q.text)
+        if key not in chosen:
+            chosen[key] = _most_frequent(q, reader, min(MAX_EXPANSIONS, budget[0]))
+            budget[0] -= len(chosen[key][0])
+        texts = chosen[key][0]
+        if len(texts) == 1:  # as Whoosh scores a single expansion: without the boost
+            return wq.Term(q.fieldname, texts[0])
+        return wq.Or([wq.Term(q.fieldname, t) for t in texts], boost=q.boost) if texts else (
+            wq.NullQuery)
+
+    if not any(isinstance(leaf, wq.Prefix | wq.Wildcard)
+               for q in (parsed.query, parsed.core, parsed.broad) if q is not None
+               for leaf in q.leaves()):
+        return parsed
+    bounded = replace(parsed, query=expand(parsed.query),
+                      core=expand(parsed.core) if parsed.core is not None else None,
+                      broad=expand(parsed.broad) if parsed.broad is not None else None)
+    if any(cut for _texts, cut in chosen.values()):
+        notice = " ".join(filter(None, (parsed.notice, NOTICE_EXPANSIONS_CUT)))
+        bounded = replace(bounded, notice=notice)
+    return bounded
+
+
+def _most_frequent(q: wq.MultiTerm, reader: IndexReader, limit: int
+                   ) -> tuple[tuple[bytes, ...], bool]:
+    """Up to `limit` of the words `q` stands for, the most frequent first (then in
+    vocabulary order), and whether any were left out."""
+    found = [(reader.doc_frequency(fieldname, btext), btext) for fieldname, btext in
+             islice(q.expanded_terms(reader), MAX_SCANNED_TERMS + 1)]
+    found.sort(key=lambda entry: (-entry[0], entry[1]))
+    kept = tuple(btext for _df, btext in found[:max(limit, 0)])
+    return tuple(sorted(kept)), len(found) > len(kept)
 
 
 def proximity_terms(text: str, schema: Schema) -> tuple[str, ...]:

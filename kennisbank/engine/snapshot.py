@@ -19,7 +19,12 @@ from whoosh.searching import Searcher
 
 from kennisbank.analysis import DutchAnalyzer
 from kennisbank.engine.facets import FacetColumns
-from kennisbank.engine.query import ParsedQuery, build_parser, parse_query
+from kennisbank.engine.query import (
+    ParsedQuery,
+    bounded_expansions,
+    build_parser,
+    parse_query,
+)
 from kennisbank.engine.schema import FACET_MULTI
 from kennisbank.engine.store import GenerationLease, open_generation
 from kennisbank.engine.vectors import GenerationArrays, QueryVectors, Scored, best, newest
@@ -62,7 +67,9 @@ class IndexSnapshot:
         return self._searcher.doc_count()
 
     def parse(self, text: str, expand: Callable[[str], str] | None = None) -> ParsedQuery:
-        return parse_query(self._parser, text, expand, self._any_parser)
+        """The query, its wildcards bounded to words this generation holds."""
+        parsed = parse_query(self._parser, text, expand, self._any_parser)
+        return bounded_expansions(parsed, self._searcher.reader())
 
     def evaluate(self, q: wq.Query) -> Scored:
         """Every matching document with its score (all live documents for `Every`)."""
