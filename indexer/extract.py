@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kennisbank.analysis import DutchAnalyzer
 from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
-from kennisbank.indexer.sidecar import Sidecar, parse_sidecar
+from kennisbank.indexer.sidecar import SIDECAR_SUFFIX, Sidecar, parse_sidecar, read_sidecar
 from kennisbank.indexer.walk import SourceFile
 from kennisbank.records import DocumentRecord, document_id
 
@@ -113,9 +113,18 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
     )
 
 
+def sidecar_name(source: SourceFile) -> str:
+    """How messages name a document's sidecar: the file name staff see beside it."""
+    return source.path.name + SIDECAR_SUFFIX
+
+
 def content_hashes(source: SourceFile) -> tuple[bytes, str, bytes, str]:
+    """The file's and its sidecar's bytes and hashes. A sidecar the walk found unsafe
+    (a symlink out of the corpus) or that cannot be read fails the file here."""
+    if source.sidecar_problem:
+        raise ParseError("sidecar", f"{sidecar_name(source)}: {source.sidecar_problem}")
+    sidecar_data = read_sidecar(source.sidecar, sidecar_name(source)) if source.sidecar else b""
     data = read_bytes(source.path)
-    sidecar_data = read_bytes(source.sidecar) if source.sidecar else b""
     return data, sha256_of(data), sidecar_data, sha256_of(sidecar_data) if sidecar_data else ""
 
 
@@ -125,7 +134,7 @@ def extract(source: SourceFile, known: tuple[str, str] | None = None) -> Documen
     data, sha, sidecar_data, sidecar_sha = content_hashes(source)
     if known == (sha, sidecar_sha):
         return None
-    sidecar = parse_sidecar(sidecar_data) if sidecar_data else Sidecar()
+    sidecar = parse_sidecar(sidecar_data, sidecar_name(source)) if sidecar_data else Sidecar()
     if not data:
         raise ParseError("empty")
     parsed = _parser_for(source.format)(data)

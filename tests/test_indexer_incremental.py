@@ -35,8 +35,12 @@ def test_change_delete_add_are_counted(corpus_copy: Path, tmp_path: Path) -> Non
     report = build_index(corpus_copy, index)
 
     assert report.counts() == {"added": 1, "updated": 1, "unchanged": 3, "removed": 1,
-                               "failed": 0, "skipped": 0}
+                               "failed": 0, "skipped": 1}
     assert report.added == ["nieuw/notitie.md"]
+    # The deleted file's sidecar stayed behind: staff are told, not left guessing.
+    [orphan] = report.skipped
+    assert orphan["path"] == "pact-resultaten.txt.meta.toml"
+    assert "sidecar zonder document" in orphan["reason"]
     service = SearchService(index)
     assert service.search(SearchRequest(query="zonnebloemoverleg")).total == 1
     assert service.search(SearchRequest(query="schoolgebouwen")).total == 1
