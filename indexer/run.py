@@ -24,6 +24,7 @@ from kennisbank.indexer.extract import DEFAULT_TYPES, extract
 from kennisbank.indexer.parsers.base import ParseError
 from kennisbank.indexer.progress import Progress
 from kennisbank.indexer.report import Failure, RunReport, load_report, save_report
+from kennisbank.indexer.sidecar import SIDECAR_RULES
 from kennisbank.indexer.walk import SourceFile, walk_corpus
 from kennisbank.indexer.workers import ExtractionPool
 
@@ -51,7 +52,7 @@ class IndexOptions:
 
 Job = tuple[SourceFile, tuple[str, str] | None]
 # What generations written before these facts were recorded were written under.
-UNRECORDED_META = {"default_types": {"html": "webpagina"}}
+UNRECORDED_META = {"default_types": {"html": "webpagina"}, "sidecar_rules": 1}
 
 
 def _extract_job(default_types: Mapping[str, str], job: Job):
@@ -60,17 +61,21 @@ def _extract_job(default_types: Mapping[str, str], job: Job):
 
 def _extraction_meta(options: IndexOptions) -> dict[str, object]:
     """What an indexed document depends on besides its file and sidecar."""
-    return {"default_types": dict(sorted(options.default_types.items()))}
+    return {"default_types": dict(sorted(options.default_types.items())),
+            "sidecar_rules": SIDECAR_RULES}
 
 
 def _outdated(previous: dict, current: dict) -> Callable[[SourceFile], bool]:
     """Files to read again although they did not change, because what they were
-    indexed under did: their format's default type. Cheaper than a full rebuild:
-    only those files are read."""
+    indexed under did: their format's default type, or (for files with a sidecar)
+    stricter sidecar rules. Cheaper than a full rebuild: only those files are read."""
     old = previous.get("default_types", UNRECORDED_META["default_types"])
     new = current["default_types"]
     formats = {fmt for fmt in {*old, *new} if old.get(fmt, "") != new.get(fmt, "")}
-    return lambda source: source.format in formats
+    rules = previous.get("sidecar_rules", UNRECORDED_META["sidecar_rules"])
+    recheck = rules != current["sidecar_rules"]
+    return lambda source: source.format in formats or (
+        recheck and (source.sidecar is not None or bool(source.sidecar_problem)))
 
 
 def _now() -> str:
@@ -92,6 +97,16 @@ def _plan(files: list[SourceFile], manifest: dict[str, ManifestEntry], report: R
         known = (entry.sha256, entry.sidecar_sha256) if current else None
         jobs.append((source, known))
     return jobs
+
+
+def _must_read(index: Path, previous_meta: dict, options: IndexOptions
+               ) -> Callable[[SourceFile], bool]:
+    """Outdated files (see _outdated), and the files that failed last time: a failed
+    file is tried again on every run until it succeeds, also when an older version
+    of it, unchanged on disk, is what the index holds."""
+    outdated = _outdated(previous_meta, _extraction_meta(options))
+    failed = {f.get("path") for f in (load_report(index) or {}).get("failed", [])}
+    return lambda source: source.relpath in failed or outdated(source)
 
 
 def _apply(session: IndexWriteSession, options: IndexOptions, jobs: list[Job],
@@ -143,7 +158,7 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
                                corpus=report.corpus,
                                meta=_extraction_meta(options)) as session:
             manifest = session.manifest()
-            must_read = _outdated(session.previous_meta(), _extraction_meta(options))
+            must_read = _must_read(options.index, session.previous_meta(), options)
             jobs = _plan(files, manifest, report, session.rebuild, must_read)
             present = {source.relpath for source in files}
             for path in sorted(set(manifest) - present):
