@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from kennisbank.analysis import DutchAnalyzer
 from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
-from kennisbank.indexer.sidecar import Sidecar, parse_sidecar
+from kennisbank.indexer.sidecar import SIDECAR_SUFFIX, Sidecar, parse_sidecar, read_sidecar
 from kennisbank.indexer.walk import SourceFile
 from kennisbank.records import DocumentRecord, document_id
 
 PAGE_SEPARATOR = "\n\n"
-DEFAULT_DOCTYPE = {"html": "webpagina"}
+# The document type of a file whose sidecar sets none, per format, so that every
+# document shows up under "Documentsoort". Changed with KENNISBANK_DEFAULT_TYPES.
+DEFAULT_TYPES: Mapping[str, str] = MappingProxyType(
+    {"pdf": "document", "html": "webpagina", "txt": "tekst", "md": "tekst"})
 
 
 def _parser_for(fmt: str) -> Callable[[bytes], ParsedDocument]:
@@ -81,8 +85,10 @@ def vocabulary_of(*texts: str) -> str:
 
 
 def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
-                 sidecar: Sidecar, sidecar_sha256: str) -> DocumentRecord:
-    """Merge what the parser read with what the curator wrote (the curator wins)."""
+                 sidecar: Sidecar, sidecar_sha256: str,
+                 default_types: Mapping[str, str] = DEFAULT_TYPES) -> DocumentRecord:
+    """Merge what the parser read with what the curator wrote (the curator wins);
+    the format's default type when the sidecar names none."""
     text = PAGE_SEPARATOR.join(parsed.pages) if parsed.pages else parsed.text
     date = sidecar.date or _iso(parsed.date)
     year = sidecar.year or _year_of(date)
@@ -103,7 +109,7 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
         author=sidecar.author or parsed.author or "",
         date=date or (str(year) if year else ""),
         year=year,
-        doctype=sidecar.doctype or DEFAULT_DOCTYPE.get(source.format, ""),
+        doctype=sidecar.doctype or default_types.get(source.format, ""),
         themes=sidecar.themes,
         organisations=sidecar.organisations,
         audiences=sidecar.audiences,
@@ -113,20 +119,30 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
     )
 
 
+def sidecar_name(source: SourceFile) -> str:
+    """How messages name a document's sidecar: the file name staff see beside it."""
+    return source.path.name + SIDECAR_SUFFIX
+
+
 def content_hashes(source: SourceFile) -> tuple[bytes, str, bytes, str]:
+    """The file's and its sidecar's bytes and hashes. A sidecar the walk found unsafe
+    (a symlink out of the corpus) or that cannot be read fails the file here."""
+    if source.sidecar_problem:
+        raise ParseError("sidecar", f"{sidecar_name(source)}: {source.sidecar_problem}")
+    sidecar_data = read_sidecar(source.sidecar, sidecar_name(source)) if source.sidecar else b""
     data = read_bytes(source.path)
-    sidecar_data = read_bytes(source.sidecar) if source.sidecar else b""
     return data, sha256_of(data), sidecar_data, sha256_of(sidecar_data) if sidecar_data else ""
 
 
-def extract(source: SourceFile, known: tuple[str, str] | None = None) -> DocumentRecord | None:
+def extract(source: SourceFile, known: tuple[str, str] | None = None,
+            default_types: Mapping[str, str] = DEFAULT_TYPES) -> DocumentRecord | None:
     """Parse one file. Returns None when its content equals `known` (sha256 of file
     and sidecar as indexed): the file was touched but not changed."""
     data, sha, sidecar_data, sidecar_sha = content_hashes(source)
     if known == (sha, sidecar_sha):
         return None
-    sidecar = parse_sidecar(sidecar_data) if sidecar_data else Sidecar()
+    sidecar = parse_sidecar(sidecar_data, sidecar_name(source)) if sidecar_data else Sidecar()
     if not data:
         raise ParseError("empty")
     parsed = _parser_for(source.format)(data)
-    return build_record(source, data, parsed, sidecar, sidecar_sha)
+    return build_record(source, data, parsed, sidecar, sidecar_sha, default_types)

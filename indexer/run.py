@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -18,10 +20,11 @@ from kennisbank.engine.store import (
     document_count,
     writer_lock,
 )
-from kennisbank.indexer.extract import extract
+from kennisbank.indexer.extract import DEFAULT_TYPES, extract
 from kennisbank.indexer.parsers.base import ParseError
 from kennisbank.indexer.progress import Progress
 from kennisbank.indexer.report import Failure, RunReport, load_report, save_report
+from kennisbank.indexer.sidecar import SIDECAR_RULES
 from kennisbank.indexer.walk import SourceFile, walk_corpus
 from kennisbank.indexer.workers import ExtractionPool
 
@@ -40,6 +43,7 @@ class IndexOptions:
     memory_mb: int = 1024
     stemmer: str = DEFAULT_STEMMER
     writer_memory_mb: int = 0  # 0: a quarter of the machine's memory
+    default_types: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
 
     @property
     def workers(self) -> int:
@@ -47,34 +51,68 @@ class IndexOptions:
 
 
 Job = tuple[SourceFile, tuple[str, str] | None]
+# What generations written before these facts were recorded were written under.
+UNRECORDED_META = {"default_types": {"html": "webpagina"}, "sidecar_rules": 1}
 
 
-def _extract_job(job: Job):
-    return extract(*job)
+def _extract_job(default_types: Mapping[str, str], job: Job):
+    return extract(*job, default_types=default_types)
+
+
+def _extraction_meta(options: IndexOptions) -> dict[str, object]:
+    """What an indexed document depends on besides its file and sidecar."""
+    return {"default_types": dict(sorted(options.default_types.items())),
+            "sidecar_rules": SIDECAR_RULES}
+
+
+def _outdated(previous: dict, current: dict) -> Callable[[SourceFile], bool]:
+    """Files to read again although they did not change, because what they were
+    indexed under did: their format's default type, or (for files with a sidecar)
+    stricter sidecar rules. Cheaper than a full rebuild: only those files are read."""
+    old = previous.get("default_types", UNRECORDED_META["default_types"])
+    new = current["default_types"]
+    formats = {fmt for fmt in {*old, *new} if old.get(fmt, "") != new.get(fmt, "")}
+    rules = previous.get("sidecar_rules", UNRECORDED_META["sidecar_rules"])
+    recheck = rules != current["sidecar_rules"]
+    return lambda source: source.format in formats or (
+        recheck and (source.sidecar is not None or bool(source.sidecar_problem)))
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
-def _plan(files: list[SourceFile], manifest: dict[str, ManifestEntry],
-          report: RunReport, rebuild: bool) -> list[Job]:
+def _plan(files: list[SourceFile], manifest: dict[str, ManifestEntry], report: RunReport,
+          rebuild: bool, must_read: Callable[[SourceFile], bool]) -> list[Job]:
     """Which files to read: on a rebuild all of them, else those whose size, mtime or
-    sidecar changed (their content hash then decides)."""
+    sidecar changed (their content hash then decides), and those `must_read` (parsed
+    in full: their content is known, but not valid under today's settings)."""
     jobs: list[Job] = []
     for source in files:
         entry = manifest.get(source.relpath)
-        if entry and not rebuild and entry.stat_key == source.stat_key:
+        current = entry is not None and not rebuild and not must_read(source)
+        if current and entry.stat_key == source.stat_key:
             report.unchanged += 1
             continue
-        known = (entry.sha256, entry.sidecar_sha256) if entry and not rebuild else None
+        known = (entry.sha256, entry.sidecar_sha256) if current else None
         jobs.append((source, known))
     return jobs
 
 
+def _must_read(index: Path, previous_meta: dict, options: IndexOptions
+               ) -> Callable[[SourceFile], bool]:
+    """Outdated files (see _outdated), and the files that failed last time: a failed
+    file is tried again on every run until it succeeds, also when an older version
+    of it, unchanged on disk, is what the index holds."""
+    outdated = _outdated(previous_meta, _extraction_meta(options))
+    failed = {f.get("path") for f in (load_report(index) or {}).get("failed", [])}
+    return lambda source: source.relpath in failed or outdated(source)
+
+
 def _apply(session: IndexWriteSession, options: IndexOptions, jobs: list[Job],
            known_paths: set[str], report: RunReport, progress: Progress) -> None:
-    pool = ExtractionPool(_extract_job, options.workers, options.timeout, options.memory_mb)
+    pool = ExtractionPool(partial(_extract_job, options.default_types), options.workers,
+                          options.timeout, options.memory_mb)
     for outcome in pool.run(jobs):
         source, _known = outcome.job
         progress.step(source.relpath)
@@ -117,9 +155,11 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
         with IndexWriteSession(options.index, options.stemmer, options.full,
                                writer_procs=options.workers,
                                writer_memory_mb=options.writer_memory_mb,
-                               corpus=report.corpus) as session:
+                               corpus=report.corpus,
+                               meta=_extraction_meta(options)) as session:
             manifest = session.manifest()
-            jobs = _plan(files, manifest, report, session.rebuild)
+            must_read = _must_read(options.index, session.previous_meta(), options)
+            jobs = _plan(files, manifest, report, session.rebuild, must_read)
             present = {source.relpath for source in files}
             for path in sorted(set(manifest) - present):
                 session.delete(manifest[path].doc_id)

@@ -126,7 +126,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     options = IndexOptions(corpus=corpus_folder(settings), index=settings.index, full=args.full,
                            jobs=settings.jobs, timeout=settings.file_timeout,
                            memory_mb=settings.file_memory_mb, stemmer=settings.stemmer,
-                           writer_memory_mb=settings.writer_memory_mb)
+                           writer_memory_mb=settings.writer_memory_mb,
+                           default_types=settings.default_types)
     report = run_index(options)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.store import recorded_corpus
+from kennisbank.indexer.extract import DEFAULT_TYPES
+from kennisbank.indexer.sidecar_values import BadValue, text_value
+from kennisbank.indexer.walk import FORMATS
 from kennisbank.synonyms import DEFAULT_SYNONYMS
 
 
 class SettingsError(ValueError):
     """A setting has a value we cannot use; the message is Dutch and names the variable."""
+
+
+class _Unusable(ValueError):
+    """Why a value cannot be used, in Dutch (the variable's name is added by _convert)."""
 
 
 DEFAULT_CORPUS = Path("corpus")
@@ -36,6 +43,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8
+    # Document type per format for files whose sidecar sets none (DEFAULT_TYPES).
+    default_types: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
 
     def with_overrides(self, **values: object) -> Settings:
         """Return a copy with the non-None values applied (CLI flags win over env)."""
@@ -55,9 +64,28 @@ ENV_PREFIX = "KENNISBANK_"
 RANGES: dict[str, tuple[int, int]] = {"port": (0, 65535), "threads": (1, 256)}
 
 
+def parse_default_types(raw: str) -> dict[str, str]:
+    """`pdf=rapport,txt=notitie` merged over DEFAULT_TYPES; `pdf=` gives PDFs no type.
+    A type obeys the rules of a sidecar's `soort`."""
+    types = dict(DEFAULT_TYPES)
+    known = sorted(set(FORMATS.values()))
+    for item in filter(str.strip, raw.split(",")):
+        fmt, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or fmt.lower() not in known:
+            raise _Unusable(f"'{item.strip()}' moet de vorm FORMAAT=SOORT hebben, met als "
+                            f"formaat een van {', '.join(known)}")
+        try:
+            types[fmt.lower()] = text_value(fmt, value)
+        except BadValue as exc:
+            raise _Unusable(str(exc)) from None
+    return types
+
+
 def _convert(name: str, kind: type, raw: str) -> object:
     try:
         value = kind(raw)
+    except _Unusable as exc:
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r}: {exc}") from None
     except ValueError as exc:
         raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} is geen geldige waarde") from exc
     if isinstance(value, int | float) and value < 0:
@@ -74,7 +102,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
              "file_memory_mb": int, "writer_memory_mb": int, "stemmer": str,
-             "synonyms": Path, "host": str, "port": int, "threads": int}
+             "synonyms": Path, "host": str, "port": int, "threads": int,
+             "default_types": parse_default_types}
     values: dict[str, object] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())

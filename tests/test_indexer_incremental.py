@@ -35,8 +35,12 @@ def test_change_delete_add_are_counted(corpus_copy: Path, tmp_path: Path) -> Non
     report = build_index(corpus_copy, index)
 
     assert report.counts() == {"added": 1, "updated": 1, "unchanged": 3, "removed": 1,
-                               "failed": 0, "skipped": 0}
+                               "failed": 0, "skipped": 1}
     assert report.added == ["nieuw/notitie.md"]
+    # The deleted file's sidecar stayed behind: staff are told, not left guessing.
+    [orphan] = report.skipped
+    assert orphan["path"] == "pact-resultaten.txt.meta.toml"
+    assert "sidecar zonder document" in orphan["reason"]
     service = SearchService(index)
     assert service.search(SearchRequest(query="zonnebloemoverleg")).total == 1
     assert service.search(SearchRequest(query="schoolgebouwen")).total == 1
@@ -62,6 +66,30 @@ def test_sidecar_change_updates_metadata(corpus_copy: Path, tmp_path: Path) -> N
     assert report.updated == ["kopgroepen.txt"]
     response = SearchService(index).search(SearchRequest(filters={"type": ("notitie",)}))
     assert [(h.title, h.year) for h in response.hits] == [("Kopgroepen", 2014)]
+
+
+def test_a_failed_file_is_tried_again_although_unchanged_on_disk(corpus_copy: Path,
+                                                                 tmp_path: Path) -> None:
+    """A file read again only because a setting changed can fail (here its sidecar broke
+    without a change in size or time). It must stay failed on the next runs, not pass as
+    unchanged because its old index entry matches the file on disk."""
+    index = tmp_path / "index"
+    build_index(corpus_copy, index)
+    sidecar = corpus_copy / "kopgroepen.txt.meta.toml"
+    before = sidecar.stat()
+    text = sidecar.read_text(encoding="utf-8")
+    sidecar.write_text(text.replace('soort = "webpagina"', "soort = 12345678901"),
+                       encoding="utf-8")
+    os.utime(sidecar, ns=(before.st_atime_ns, before.st_mtime_ns))
+    types = {"pdf": "document", "html": "webpagina", "txt": "notitie", "md": "tekst"}
+
+    for _run in range(2):
+        report = build_index(corpus_copy, index, default_types=types)
+        [failure] = report.failed
+        assert failure.path == "kopgroepen.txt" and failure.kept_previous
+        assert "'soort' moet één tekst tussen aanhalingstekens zijn" in failure.reason
+    hit = SearchService(index).search(SearchRequest(query="pettelaaroverleg")).hits[0]
+    assert (hit.path, hit.type) == ("kopgroepen.txt", "webpagina")  # the indexed version
 
 
 def test_nothing_changed_publishes_no_new_generation(corpus_copy: Path, tmp_path: Path) -> None:

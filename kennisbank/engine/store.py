@@ -265,14 +265,18 @@ class IndexWriteSession:
     """
 
     def __init__(self, root: Path, stemmer: str = DEFAULT_STEMMER, full: bool = False,
-                 writer_procs: int = 1, writer_memory_mb: int = 0, corpus: str = "") -> None:
+                 writer_procs: int = 1, writer_memory_mb: int = 0, corpus: str = "",
+                 meta: dict[str, object] | None = None) -> None:
         """`writer_procs` > 1: a rebuild analyses and writes in that many processes
         (see parallel.py); incremental runs change few documents and use one.
         `writer_memory_mb`: what the writers' posting pools may hold together (0: a
         quarter of the machine's memory). `corpus`: the folder the documents come
-        from, recorded so that readers can serve the original files."""
+        from, recorded so that readers can serve the original files. `meta`: more
+        facts the documents were written under, recorded in generation.json so that
+        the next run can tell which documents a changed setting affects."""
         self.root = root
         self.corpus = corpus
+        self.meta = meta or {}
         self.stemmer = stemmer
         self.full = full
         self.writer_procs = writer_procs
@@ -309,6 +313,10 @@ class IndexWriteSession:
         else:
             self._writer = ix.writer(limitmb=writer_pool_mb(self.writer_memory_mb, 1))
         return self
+
+    def previous_meta(self) -> dict:
+        """generation.json of the generation this run starts from ({} if none)."""
+        return generation_meta(self.root, self.previous) if self.previous else {}
 
     def manifest(self) -> dict[str, ManifestEntry]:
         """What the previous generation holds, per path (also on a rebuild, so the
@@ -408,7 +416,7 @@ class IndexWriteSession:
         for item in self.path.iterdir():
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
-        meta = {"schema_version": SCHEMA_VERSION, "stemmer": self.stemmer,
+        meta = {**self.meta, "schema_version": SCHEMA_VERSION, "stemmer": self.stemmer,
                 "corpus": self.corpus}
         atomic_write_text(self.path / GENERATION_META, json.dumps(meta))
 
