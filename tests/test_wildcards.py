@@ -3,8 +3,6 @@ a search score the whole vocabulary, and the user is told when words were left o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kennisbank.engine.query import MAX_EXPANSIONS, NOTICE_EXPANSIONS_CUT
