@@ -16,7 +16,7 @@ from kennisbank.fields import FACET_FIELDS
 from kennisbank.records import DocumentRecord
 from kennisbank.request import SearchRequest
 from kennisbank.webapp import presenters
-from kennisbank.webapp.params import parse_state
+from kennisbank.webapp.params import parse_state, start_page
 from kennisbank.webapp.preview import build_preview
 from kennisbank.webapp.searching import service, state_url
 
@@ -41,7 +41,7 @@ def document(doc_id: str):
     record = find_record(doc_id)
     state = parse_state(request.args)
     spans = service().match_spans(doc_id, state.query) if state.query else []
-    preview = build_preview(record, spans, _start_page())
+    preview = build_preview(record, spans, start_page(request.args))
     return render_template(
         "document.html", record=record, state=state, preview=preview,
         facet_links=_facet_links(record), similar=service().similar(doc_id),
@@ -51,11 +51,6 @@ def document(doc_id: str):
         file_url=url_for("documents.download", doc_id=doc_id),
         presenters=presenters,
     )
-
-
-def _start_page() -> int | None:
-    raw = request.args.get("vanaf", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 100_000 else None
 
 
 def _facet_links(record: dict) -> list[tuple[str, list[tuple[str, str]]]]:
