@@ -7,9 +7,11 @@ for `make serve` is the same one the indexer used.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.store import recorded_corpus
@@ -21,6 +23,9 @@ class SettingsError(ValueError):
 
 
 DEFAULT_CORPUS = Path("corpus")
+# scheme://host[:port][/path], host a name or [IPv6], path segments of URL-safe letters.
+PLAIN_URL = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?"
+                       r"(?:/[A-Za-z0-9._~-]+)*/?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,13 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8
+    base_url: str = ""  # the public address (KENNISBANK_BASE_URL); "" = this computer only
+
+    def __post_init__(self) -> None:
+        """Refuse values the web app cannot use safely, whether they come from the
+        environment, a flag or a test: better a clear stop at start-up than a site that
+        trusts any Host header."""
+        check_base_url(self.base_url)
 
     def with_overrides(self, **values: object) -> Settings:
         """Return a copy with the non-None values applied (CLI flags win over env)."""
@@ -54,13 +66,38 @@ def corpus_folder(settings: Settings) -> Path:
 ENV_PREFIX = "KENNISBANK_"
 
 
+def _variable(name: str) -> str:
+    return f"{ENV_PREFIX}{name.upper()}"
+
+
+def check_base_url(url: str) -> None:
+    """A public base URL must be a plain http(s) address, optionally with a path prefix:
+    every absolute link the site makes starts with it, so it may not carry a query, a
+    fragment, a user name or characters that would need escaping."""
+    if url and not _plain_web_address(url):
+        raise SettingsError(
+            f"{_variable('base_url')} moet het openbare webadres van de Kennisbank zijn: "
+            "http:// of https://, een hostnaam en eventueel een pad, zonder ? of #, "
+            "bijvoorbeeld https://kennisbank.example.nl of https://example.nl/kennisbank")
+
+
+def _plain_web_address(url: str) -> bool:
+    if not PLAIN_URL.fullmatch(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is no number or out of range
+        return False
+
+
 def _convert(name: str, kind: type, raw: str) -> object:
     try:
         value = kind(raw)
     except ValueError as exc:
-        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} is geen geldige waarde") from exc
+        raise SettingsError(f"{_variable(name)}={raw!r} is geen geldige waarde") from exc
     if isinstance(value, int | float) and value < 0:
-        raise SettingsError(f"{ENV_PREFIX}{name.upper()} mag niet negatief zijn")
+        raise SettingsError(f"{_variable(name)} mag niet negatief zijn")
     return value
 
 
@@ -69,7 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
              "file_memory_mb": int, "writer_memory_mb": int, "stemmer": str,
-             "synonyms": Path, "host": str, "port": int, "threads": int}
+             "synonyms": Path, "host": str, "port": int, "threads": int, "base_url": str}
     values: dict[str, object] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())

@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import sys
+
 from flask import Flask
 from waitress.server import create_server as waitress_server
 
 from kennisbank.config import Settings
 from kennisbank.webapp import create_app
+from kennisbank.webapp.hosts import is_loopback_bind
 
 
 def create_server(settings: Settings, app: Flask | None = None):
@@ -19,12 +22,27 @@ def create_server(settings: Settings, app: Flask | None = None):
                            port=settings.port, threads=settings.threads, ident="kennisbank")
 
 
+def exposure_warning(settings: Settings) -> str | None:
+    """What to tell someone who opens the server to the network without saying where it
+    lives: it will refuse every visitor who does not use a loopback address."""
+    if settings.base_url or is_loopback_bind(settings.host):
+        return None
+    return (f"Let op: de Kennisbank luistert op {settings.host}, maar KENNISBANK_BASE_URL is "
+            "niet ingesteld. Alleen verzoeken voor localhost of 127.0.0.1 krijgen antwoord; "
+            "andere bezoekers zien een foutmelding. Zet KENNISBANK_BASE_URL op het openbare "
+            "webadres, bijvoorbeeld https://kennisbank.example.nl (zie README, "
+            "\"Putting it online\").")
+
+
 def serve(settings: Settings) -> None:
     app = create_app(settings)
     # The first search would otherwise read the facet values, dates and field lengths
     # of the whole index (seconds at 100k documents): do it before the first visitor.
     app.extensions["kennisbank.search"].warm()
     server = create_server(settings, app)
+    warning = exposure_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"Kennisbank draait op http://{settings.host}:{server.effective_port}/ "
           "(stoppen: Ctrl-C)", flush=True)
     try:
