@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +23,8 @@ class SettingsError(ValueError):
 
 
 DEFAULT_CORPUS = Path("corpus")
+MIN_TOKEN_CHARS = 16
+MAX_TOKEN_CHARS = 512
 # scheme://host[:port][/path], host a name or [IPv6], path segments of URL-safe letters.
 PLAIN_URL = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?"
                        r"(?:/[A-Za-z0-9._~-]+)*/?", re.ASCII)
@@ -42,12 +44,14 @@ class Settings:
     port: int = 8000
     threads: int = 8
     base_url: str = ""  # the public address (KENNISBANK_BASE_URL); "" = this computer only
+    beheer_token: str = field(default="", repr=False)  # staff password; never printed
 
     def __post_init__(self) -> None:
         """Refuse values the web app cannot use safely, whether they come from the
         environment, a flag or a test: better a clear stop at start-up than a site that
-        trusts any Host header."""
+        trusts any Host header or a guessable staff password."""
         check_base_url(self.base_url)
+        _check_token(self.beheer_token)
 
     def with_overrides(self, **values: object) -> Settings:
         """Return a copy with the non-None values applied (CLI flags win over env)."""
@@ -91,6 +95,20 @@ def _plain_web_address(url: str) -> bool:
         return False
 
 
+def _check_token(token: str) -> None:
+    """The staff token is a password typed into a browser prompt or sent as a bearer
+    token: long enough not to be guessed, printable ASCII without spaces so every client
+    sends it unchanged. The message never repeats the value."""
+    if not token:
+        return
+    printable = token.isascii() and token.isprintable() and " " not in token
+    if not printable or not MIN_TOKEN_CHARS <= len(token) <= MAX_TOKEN_CHARS:
+        raise SettingsError(
+            f"{_variable('beheer_token')} moet {MIN_TOKEN_CHARS} tot {MAX_TOKEN_CHARS} tekens "
+            "lang zijn (letters, cijfers en leestekens, geen spaties); maak er een met "
+            "python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+
+
 def _convert(name: str, kind: type, raw: str) -> object:
     try:
         value = kind(raw)
@@ -106,7 +124,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
              "file_memory_mb": int, "writer_memory_mb": int, "stemmer": str,
-             "synonyms": Path, "host": str, "port": int, "threads": int, "base_url": str}
+             "synonyms": Path, "host": str, "port": int, "threads": int, "base_url": str,
+             "beheer_token": str}
     values: dict[str, object] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())

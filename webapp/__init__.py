@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
         errors,
         hosts,
         presenters,
+        staff,
         status,
         views,
     )
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
                                  hidden_fields=presenters.hidden_fields)
     # Order matters: an unknown Host is refused before anything else looks at the request.
     hosts.init_app(app, settings)
+    staff.init_app(app)
     for module in (views, documents, api, status):
         app.register_blueprint(module.blueprint)
     errors.register_error_handlers(app)

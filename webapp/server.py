@@ -17,9 +17,14 @@ from kennisbank.webapp.hosts import is_loopback_bind
 
 def create_server(settings: Settings, app: Flask | None = None):
     """A waitress server for the app, bound but not yet running (port 0: any free port).
-    Call `.run()` to serve; `.close()` and `.task_dispatcher.shutdown()` to stop."""
+    Call `.run()` to serve; `.close()` and `.task_dispatcher.shutdown()` to stop.
+
+    waitress removes X-Forwarded-* and Forwarded headers it does not trust; we keep them
+    (nothing reads their values) because their presence tells the staff pages that a
+    request came through a proxy, not from this computer (webapp/staff.py)."""
     return waitress_server(app or create_app(settings), host=settings.host,
-                           port=settings.port, threads=settings.threads, ident="kennisbank")
+                           port=settings.port, threads=settings.threads, ident="kennisbank",
+                           clear_untrusted_proxy_headers=False)
 
 
 def exposure_warning(settings: Settings) -> str | None:
