@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -23,8 +24,13 @@ class SettingsError(ValueError):
 
 
 DEFAULT_CORPUS = Path("corpus")
+DEFAULT_SITE_NAME = "Kennisbank PACT voor Kindcentra"
+DEFAULT_SITE_DESCRIPTION = ("Kennisbank met documenten van PACT voor Kindcentra (2018–2021), "
+                            "een programma van Het Kinderopvangfonds.")
 MIN_TOKEN_CHARS = 16
 MAX_TOKEN_CHARS = 512
+MAX_SITE_NAME_CHARS = 100
+MAX_SITE_DESCRIPTION_CHARS = 500
 # scheme://host[:port][/path], host a name or [IPv6], path segments of URL-safe letters.
 PLAIN_URL = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?"
                        r"(?:/[A-Za-z0-9._~-]+)*/?", re.ASCII)
@@ -45,6 +51,8 @@ class Settings:
     threads: int = 8
     base_url: str = ""  # the public address (KENNISBANK_BASE_URL); "" = this computer only
     beheer_token: str = field(default="", repr=False)  # staff password; never printed
+    site_name: str = DEFAULT_SITE_NAME
+    site_description: str = DEFAULT_SITE_DESCRIPTION
 
     def __post_init__(self) -> None:
         """Refuse values the web app cannot use safely, whether they come from the
@@ -52,6 +60,8 @@ class Settings:
         trusts any Host header or a guessable staff password."""
         check_base_url(self.base_url)
         _check_token(self.beheer_token)
+        _check_text("site_name", self.site_name, MAX_SITE_NAME_CHARS)
+        _check_text("site_description", self.site_description, MAX_SITE_DESCRIPTION_CHARS)
 
     def with_overrides(self, **values: object) -> Settings:
         """Return a copy with the non-None values applied (CLI flags win over env)."""
@@ -109,6 +119,14 @@ def _check_token(token: str) -> None:
             "python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"")
 
 
+def _check_text(name: str, value: str, limit: int) -> None:
+    """Site texts end up in every page and in XML: no control characters, not empty."""
+    if not value.strip() or len(value) > limit or any(
+            unicodedata.category(c).startswith("C") for c in value):
+        raise SettingsError(f"{_variable(name)} moet een tekst van 1 tot {limit} tekens zijn, "
+                            "op één regel")
+
+
 def _convert(name: str, kind: type, raw: str) -> object:
     try:
         value = kind(raw)
@@ -125,7 +143,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
              "file_memory_mb": int, "writer_memory_mb": int, "stemmer": str,
              "synonyms": Path, "host": str, "port": int, "threads": int, "base_url": str,
-             "beheer_token": str}
+             "beheer_token": str, "site_name": str, "site_description": str}
     values: dict[str, object] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())

@@ -163,7 +163,7 @@ VALUES = st.text(max_size=40) | st.integers(-10**6, 10**6).map(str) | HUGE_NUMBE
 HANDREIKING = document_id("handreiking-ouders.txt")
 EVERY_PATH = ["/", "/api/search", "/export.csv", "/export.ris", f"/document/{HANDREIKING}",
               f"/document/{HANDREIKING}/bestand", f"/api/documents/{HANDREIKING}",
-              "/opensearch.xml", "/hulp", "/healthz", "/beheer/status"]
+              "/opensearch.xml", "/hulp", "/healthz", "/beheer/status", "/favicon.ico"]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

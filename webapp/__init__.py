@@ -44,7 +44,9 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     )
 
     app.jinja_env.globals.update(value_label=presenters.value_label,
-                                 hidden_fields=presenters.hidden_fields)
+                                 hidden_fields=presenters.hidden_fields,
+                                 site=presenters.Site(settings.site_name,
+                                                      settings.site_description))
     # Order matters: an unknown Host is refused before anything else looks at the request.
     hosts.init_app(app, settings)
     staff.init_app(app)
