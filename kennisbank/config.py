@@ -7,9 +7,12 @@ for `make serve` is the same one the indexer used.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.store import recorded_corpus
@@ -28,6 +31,16 @@ class _Unusable(ValueError):
 
 
 DEFAULT_CORPUS = Path("corpus")
+DEFAULT_SITE_NAME = "Kennisbank PACT voor Kindcentra"
+DEFAULT_SITE_DESCRIPTION = ("Kennisbank met documenten van PACT voor Kindcentra (2018–2021), "
+                            "een programma van Het Kinderopvangfonds.")
+MIN_TOKEN_CHARS = 16
+MAX_TOKEN_CHARS = 512
+MAX_SITE_NAME_CHARS = 100
+MAX_SITE_DESCRIPTION_CHARS = 500
+# scheme://host[:port][/path], host a name or [IPv6], path segments of URL-safe letters.
+PLAIN_URL = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?"
+                       r"(?:/[A-Za-z0-9._~-]+)*/?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,19 @@ class Settings:
     threads: int = 8
     # Document type per format for files whose sidecar sets none (DEFAULT_TYPES).
     default_types: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
+    base_url: str = ""  # the public address (KENNISBANK_BASE_URL); "" = this computer only
+    beheer_token: str = field(default="", repr=False)  # staff password; never printed
+    site_name: str = DEFAULT_SITE_NAME
+    site_description: str = DEFAULT_SITE_DESCRIPTION
+
+    def __post_init__(self) -> None:
+        """Refuse values the web app cannot use safely, whether they come from the
+        environment, a flag or a test: better a clear stop at start-up than a site that
+        trusts any Host header or a guessable staff password."""
+        check_base_url(self.base_url)
+        _check_token(self.beheer_token)
+        _check_text("site_name", self.site_name, MAX_SITE_NAME_CHARS)
+        _check_text("site_description", self.site_description, MAX_SITE_DESCRIPTION_CHARS)
 
     def with_overrides(self, **values: object) -> Settings:
         """Return a copy with the non-None values applied (CLI flags win over env)."""
@@ -81,18 +107,65 @@ def parse_default_types(raw: str) -> dict[str, str]:
     return types
 
 
+def _variable(name: str) -> str:
+    return f"{ENV_PREFIX}{name.upper()}"
+
+
+def check_base_url(url: str) -> None:
+    """A public base URL must be a plain http(s) address, optionally with a path prefix:
+    every absolute link the site makes starts with it, so it may not carry a query, a
+    fragment, a user name or characters that would need escaping."""
+    if url and not _plain_web_address(url):
+        raise SettingsError(
+            f"{_variable('base_url')} moet het openbare webadres van de Kennisbank zijn: "
+            "http:// of https://, een hostnaam en eventueel een pad, zonder ? of #, "
+            "bijvoorbeeld https://kennisbank.example.nl of https://example.nl/kennisbank")
+
+
+def _plain_web_address(url: str) -> bool:
+    if not PLAIN_URL.fullmatch(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is no number or out of range
+        return False
+
+
+def _check_token(token: str) -> None:
+    """The staff token is a password typed into a browser prompt or sent as a bearer
+    token: long enough not to be guessed, printable ASCII without spaces so every client
+    sends it unchanged. The message never repeats the value."""
+    if not token:
+        return
+    printable = token.isascii() and token.isprintable() and " " not in token
+    if not printable or not MIN_TOKEN_CHARS <= len(token) <= MAX_TOKEN_CHARS:
+        raise SettingsError(
+            f"{_variable('beheer_token')} moet {MIN_TOKEN_CHARS} tot {MAX_TOKEN_CHARS} tekens "
+            "lang zijn (letters, cijfers en leestekens, geen spaties); maak er een met "
+            "python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+
+
+def _check_text(name: str, value: str, limit: int) -> None:
+    """Site texts end up in every page and in XML: no control characters, not empty."""
+    if not value.strip() or len(value) > limit or any(
+            unicodedata.category(c).startswith("C") for c in value):
+        raise SettingsError(f"{_variable(name)} moet een tekst van 1 tot {limit} tekens zijn, "
+                            "op één regel")
+
+
 def _convert(name: str, kind: type, raw: str) -> object:
     try:
         value = kind(raw)
     except _Unusable as exc:
         raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r}: {exc}") from None
     except ValueError as exc:
-        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} is geen geldige waarde") from exc
+        raise SettingsError(f"{_variable(name)}={raw!r} is geen geldige waarde") from exc
     if isinstance(value, int | float) and value < 0:
-        raise SettingsError(f"{ENV_PREFIX}{name.upper()} mag niet negatief zijn")
+        raise SettingsError(f"{_variable(name)} mag niet negatief zijn")
     low, high = RANGES.get(name, (None, None))
     if low is not None and not low <= value <= high:
-        raise SettingsError(f"{ENV_PREFIX}{name.upper()} moet tussen {low} en {high} liggen, "
+        raise SettingsError(f"{_variable(name)} moet tussen {low} en {high} liggen, "
                             f"niet {raw!r}")
     return value
 
@@ -103,7 +176,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
              "file_memory_mb": int, "writer_memory_mb": int, "stemmer": str,
              "synonyms": Path, "host": str, "port": int, "threads": int,
-             "default_types": parse_default_types}
+             "default_types": parse_default_types, "base_url": str,
+             "beheer_token": str, "site_name": str, "site_description": str}
     values: dict[str, object] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tests.conftest import REPO_ROOT
 
@@ -38,3 +41,27 @@ def running_server(index: Path, corpus: Path | None = None, threads: int = 4,
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+def fetch(base: str, path: str, headers: Mapping[str, str] | None = None) -> Reply:
+    """One GET exactly as given: http.client sends our Host header (urllib would not) and
+    shows every response header, also repeated or injected ones."""
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        connection.request("GET", path, headers=dict(headers or {}))
+        response = connection.getresponse()
+        return Reply(response.status, response.headers, response.read())
+    finally:
+        connection.close()

@@ -81,6 +81,19 @@ def test_a_pdf_without_a_search_previews_from_page_one(client) -> None:
     assert metadata(soup)["Aantal pagina's"] == "200"
 
 
+def test_a_start_page_beyond_the_end_shows_the_last_pages(client) -> None:
+    soup = page(client, f"/document/{LONG_REPORT}?vanaf=5000")
+    assert text_of(soup.select_one(".page-window p")) == "Pagina 200–200 van 200"
+    assert text_of(page(client, f"/document/{LONG_REPORT}?vanaf=007").select_one(
+        ".page-window p")) == "Pagina 7–16 van 200"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "\uff11", "9" * 13, "9" * 4301])
+def test_a_start_page_that_is_no_page_number_is_a_dutch_400(client, value: str) -> None:
+    soup = page(client, f"/document/{LONG_REPORT}?vanaf={value}", status=400)
+    assert "Het paginanummer bij ‘vanaf’ moet een geheel getal" in text_of(soup.find("main"))
+
+
 def test_similar_documents_come_from_the_index(client) -> None:
     soup = page(client, f"/document/{HANDREIKING}")
     similar = soup.select(".similar li a")

@@ -10,8 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from kennisbank.config import Settings
 from kennisbank.request import SearchRequest
+from kennisbank.search import FacetValue, SearchResponse
+from kennisbank.webapp import create_app, searching
 from kennisbank.webapp.params import parse_state, url_params
+from kennisbank.webapp.presenters import MAX_FACET_OPTIONS, VISIBLE_VALUES, facet_groups
+from tests.conftest import build_index
 from tests.webapp_fixtures import (
     DEEP_MATCH_PAGE,
     DOCS,
@@ -328,3 +333,44 @@ def test_a_state_survives_the_round_trip_through_its_url(query, values, years, s
         low, high = high, low  # a reversed range is read the right way round
     state = SearchRequest(" ".join(query.split()), filters, low, high, sort, number)
     assert parse_state(MultiDict(url_params(state))) == state
+
+
+def test_a_facet_with_thousands_of_values_lists_a_bounded_number() -> None:
+    values = [FacetValue(f"organisatie {n:05d}", 10_000 - n, n == 4321) for n in range(5000)]
+    state = SearchRequest(filters={"organisation": ("organisatie 04321",)})
+    response = SearchResponse(state, 5000, [], {"organisation": values})
+    group = next(g for g in facet_groups(response, state, lambda _s: "/")
+                 if g.name == "organisation")
+    assert [o.value for o in group.shown][-1] == "organisatie 04321"  # selected: shown
+    assert len(group.shown) == VISIBLE_VALUES + 1
+    assert len(group.shown) + len(group.folded) == MAX_FACET_OPTIONS + 1
+    assert group.left_out == 5000 - MAX_FACET_OPTIONS - 1
+
+
+@pytest.fixture(scope="module")
+def many_organisations(tmp_path_factory: pytest.TempPathFactory):
+    corpus = tmp_path_factory.mktemp("organisaties") / "corpus"
+    corpus.mkdir()
+    for n in range(MAX_FACET_OPTIONS + 50):
+        path = corpus / f"verslag-{n:03d}.txt"
+        path.write_text(f"Verslag {n} over het kindcentrum.", encoding="utf-8")
+        path.with_name(path.name + ".meta.toml").write_text(
+            f'organisaties = ["Stichting {n:03d}"]\n', encoding="utf-8")
+    build_index(corpus, corpus.parent / "index")
+    return create_app(Settings(corpus=corpus, index=corpus.parent / "index")).test_client()
+
+
+def test_the_page_stays_bounded_with_many_facet_values(many_organisations, monkeypatch
+                                                       ) -> None:
+    soup = page(many_organisations, "/?q=kindcentrum&organisatie=Stichting+149")
+    boxes = soup.select("#filterformulier input[name='organisatie']")
+    assert len(boxes) == MAX_FACET_OPTIONS + 1  # the first hundred and the selected one
+    assert "Stichting 149" in checked(soup, "organisatie")
+    note = text_of(soup.select_one("#facet-organisatie .facet-more"))
+    assert note == "En nog 49 andere waarden; verfijn met de zoekvraag, bijvoorbeeld organisatie:…"
+    data = many_organisations.get("/api/search?q=kindcentrum").get_json()
+    assert len(data["facets"]["organisation"]) == 150 and data["facets_left_out"] == {}
+    monkeypatch.setattr(searching, "MAX_API_FACET_VALUES", 100)
+    capped = many_organisations.get("/api/search?q=kindcentrum").get_json()
+    assert len(capped["facets"]["organisation"]) == 100
+    assert capped["facets_left_out"] == {"organisation": 50}

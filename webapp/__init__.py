@@ -32,11 +32,24 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     app.extensions["kennisbank.search"] = SearchService(Path(settings.index),
                                                                Path(settings.synonyms))
 
-    from kennisbank.webapp import api, documents, errors, presenters, status, views
+    from kennisbank.webapp import (
+        api,
+        documents,
+        errors,
+        hosts,
+        presenters,
+        staff,
+        status,
+        views,
+    )
 
     app.jinja_env.globals.update(value_label=presenters.value_label,
-                                 hidden_fields=presenters.hidden_fields)
-
+                                 hidden_fields=presenters.hidden_fields,
+                                 site=presenters.Site(settings.site_name,
+                                                      settings.site_description))
+    # Order matters: an unknown Host is refused before anything else looks at the request.
+    hosts.init_app(app, settings)
+    staff.init_app(app)
     for module in (views, documents, api, status):
         app.register_blueprint(module.blueprint)
     errors.register_error_handlers(app)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from kennisbank.webapp.documents import find_record
+from kennisbank.webapp.downloads import content_disposition
 from kennisbank.webapp.export import ExportRow, csv_text, ris_text
 from kennisbank.webapp.params import parse_state
 from kennisbank.webapp.searching import api_json, run_search, service
@@ -48,7 +49,7 @@ def _export_rows() -> list[ExportRow]:
 
 def _attachment(body: str, content_type: str, filename: str) -> Response:
     response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -60,7 +61,8 @@ def export_csv():
 
 @blueprint.get("/export.ris")
 def export_ris():
-    return _attachment(ris_text(_export_rows()), "application/x-research-info-systems",
+    return _attachment(ris_text(_export_rows()),
+                       "application/x-research-info-systems; charset=utf-8",
                        "kennisbank-resultaten.ris")
 
 

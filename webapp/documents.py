@@ -16,7 +16,8 @@ from kennisbank.fields import FACET_FIELDS
 from kennisbank.records import DocumentRecord
 from kennisbank.request import SearchRequest
 from kennisbank.webapp import presenters
-from kennisbank.webapp.params import parse_state
+from kennisbank.webapp.downloads import FALLBACK_NAME, content_disposition
+from kennisbank.webapp.params import parse_state, start_page
 from kennisbank.webapp.preview import build_preview
 from kennisbank.webapp.searching import service, state_url
 
@@ -24,9 +25,9 @@ blueprint = Blueprint("documents", __name__)
 DOC_ID = re.compile(r"[0-9a-f]{16}")
 # Only PDFs and plain text open in the browser; HTML from the corpus could run scripts
 # on our origin, so it (and anything else) is downloaded as an attachment.
-INLINE_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
-                "md": "text/plain; charset=utf-8"}
-DOWNLOAD_TYPES = {"html": "text/html; charset=utf-8"}
+# Text types without a charset: werkzeug adds `; charset=utf-8` to every text/* type.
+INLINE_TYPES = {"pdf": "application/pdf", "txt": "text/plain", "md": "text/plain"}
+DOWNLOAD_TYPES = {"html": "text/html"}
 
 
 def find_record(doc_id: str) -> dict:
@@ -41,7 +42,7 @@ def document(doc_id: str):
     record = find_record(doc_id)
     state = parse_state(request.args)
     spans = service().match_spans(doc_id, state.query) if state.query else []
-    preview = build_preview(record, spans, _start_page())
+    preview = build_preview(record, spans, start_page(request.args))
     return render_template(
         "document.html", record=record, state=state, preview=preview,
         facet_links=_facet_links(record), similar=service().similar(doc_id),
@@ -51,11 +52,6 @@ def document(doc_id: str):
         file_url=url_for("documents.download", doc_id=doc_id),
         presenters=presenters,
     )
-
-
-def _start_page() -> int | None:
-    raw = request.args.get("vanaf", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 100_000 else None
 
 
 def _facet_links(record: dict) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -85,9 +81,11 @@ def download(doc_id: str):
     inline = record["format"] in INLINE_TYPES
     mimetype = INLINE_TYPES.get(record["format"]) or DOWNLOAD_TYPES.get(
         record["format"], "application/octet-stream")
-    response = send_file(path, mimetype=mimetype, as_attachment=not inline,
-                         download_name=Path(record["path"]).name, conditional=True,
-                         max_age=0)
+    # werkzeug's own Content-Disposition raises on a name with CR/LF: ours replaces it.
+    response = send_file(path, mimetype=mimetype, download_name=FALLBACK_NAME,
+                         conditional=True, max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(
+        Path(record["path"]).name, attachment=not inline)
     if not inline:
         response.headers["Content-Security-Policy"] = "sandbox"
     return response

@@ -4,7 +4,8 @@ request, written back.
 Every state (query, filters, year range, sort, page) has one canonical URL with Dutch
 parameter names, so a researcher can bookmark and share it. English names
 (`type`, `sort`, `page`, …) are accepted too, so the CLI's vocabulary works in the API.
-Bad values raise `ParameterError`, which the app shows as a 400 page in Dutch.
+Bad values raise `ParameterError`, which the app shows as a 400 page in Dutch. Every
+integer parameter goes through `parse_int`, which checks the length before `int()`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from kennisbank.request import (
 )
 
 SORT_PARAMS = {"relevance": "relevantie", "date": "datum"}
+MAX_DOCUMENT_PAGE = 100_000  # `vanaf` on a document page: a page of the PDF
+MAX_INT_CHARS = 12  # longer is never a page, size or year, whatever its leading zeros
 MAX_QUERY_CHARS = 500
 MAX_VALUES_PER_FACET = 25
 MAX_VALUE_CHARS = 200
@@ -50,28 +53,57 @@ def url_params(state: SearchRequest) -> list[tuple[str, str]]:
 
 def parse_state(args) -> SearchRequest:
     """Read the search a URL asks for from request args (a werkzeug MultiDict)."""
-    year_from = _year(_first(args, "van", "year_from"), "van")
-    year_to = _year(_first(args, "tot", "year_to"), "tot")
+    year_from = _year(*_first(args, "van", "year_from"))
+    year_to = _year(*_first(args, "tot", "year_to"))
     if year_from is not None and year_to is not None and year_from > year_to:
         year_from, year_to = year_to, year_from
+    page = parse_int(_first(args, "pagina", "page")[1], 1, MAX_PAGE,
+                     f"Het paginanummer moet een geheel getal van 1 tot en met {MAX_PAGE} zijn.")
+    size = parse_int(_first(args, "aantal", "size")[1], 1, MAX_PAGE_SIZE,
+                     "Het aantal resultaten per pagina moet een geheel getal van 1 tot en met "
+                     f"{MAX_PAGE_SIZE} zijn.")
     return SearchRequest(
         query=" ".join(args.get("q", "").split())[:MAX_QUERY_CHARS],
         filters=_filters(args),
         year_from=year_from,
         year_to=year_to,
-        sort=_sort(_first(args, "sorteer", "sort")),
-        page=_number(_first(args, "pagina", "page"), 1, MAX_PAGE, "Het paginanummer"),
-        page_size=_number(_first(args, "aantal", "size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
-                          "Het aantal resultaten per pagina"),
+        sort=_sort(_first(args, "sorteer", "sort")[1]),
+        page=page or 1,
+        page_size=size or DEFAULT_PAGE_SIZE,
     )
 
 
-def _first(args, *names: str) -> str:
+def parse_int(raw: str, low: int, high: int, message: str) -> int | None:
+    """A whole number from a URL: None when absent, else ASCII digits within [low, high].
+
+    The length is checked before `int()`: Python refuses to convert more than 4,300
+    digits (a ValueError that used to end in a 500), and a long string costs time for
+    nothing. A few leading zeros are fine (`pagina=02`)."""
+    if not raw:
+        return None
+    if (len(raw) > MAX_INT_CHARS or not raw.isascii() or not raw.isdigit()
+            or not low <= int(raw) <= high):
+        raise ParameterError(message)
+    return int(raw)
+
+
+def start_page(args) -> int | None:
+    """`vanaf` on a document page: the first PDF page to show. A number beyond the
+    document's last page shows the last pages (a saved link survives a shorter
+    re-indexed PDF); anything that is not a page number is a 400 like every other
+    integer parameter."""
+    return parse_int(args.get("vanaf", "").strip(), 1, MAX_DOCUMENT_PAGE,
+                     "Het paginanummer bij ‘vanaf’ moet een geheel getal van 1 tot en met "
+                     f"{MAX_DOCUMENT_PAGE} zijn.")
+
+
+def _first(args, *names: str) -> tuple[str, str]:
+    """The first of several names for one parameter that has a value: (name, value)."""
     for name in names:
         value = args.get(name, "").strip()
         if value:
-            return value
-    return ""
+            return name, value
+    return names[0], ""
 
 
 def _filters(args) -> dict[str, tuple[str, ...]]:
@@ -98,19 +130,7 @@ def _sort(raw: str) -> str:
             f"Sorteren kan op ‘relevantie’ of ‘datum’, niet op ‘{raw[:40]}’.") from None
 
 
-def _number(raw: str, default: int, high: int, what: str) -> int:
-    if not raw:
-        return default
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise ParameterError(f"{what} moet een geheel getal van 1 tot en met {high} zijn.")
-    return int(raw)
-
-
-def _year(raw: str, name: str) -> int | None:
-    if not raw:
-        return None
+def _year(name: str, raw: str) -> int | None:
     low, high = YEAR_RANGE
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        raise ParameterError(
-            f"Het jaartal bij ‘{name}’ moet een jaar tussen {low} en {high} zijn.")
-    return int(raw)
+    return parse_int(raw, low, high,
+                     f"Het jaartal bij ‘{name}’ moet een jaar tussen {low} en {high} zijn.")

@@ -16,6 +16,11 @@ from kennisbank.webapp.params import url_params
 
 Link = Callable[[SearchRequest], str]
 VISIBLE_VALUES = 6  # the rest of a long facet folds away behind "Toon alle …"
+# A facet may hold thousands of distinct values (organisations, themes); the page lists
+# the most frequent ones (and every selected value) and says how many more there are.
+MAX_FACET_OPTIONS = 100
+OPENSEARCH_SHORT_NAME_CHARS = 16  # OpenSearch 1.1: ShortName at most 16 characters
+OPENSEARCH_LONG_NAME_CHARS = 48
 FORMAT_LABELS = {"pdf": "PDF", "html": "HTML", "txt": "Tekst", "md": "Markdown"}
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
@@ -47,6 +52,7 @@ class FacetGroup:
     param: str
     shown: list[FacetOption]
     folded: list[FacetOption]
+    left_out: int = 0  # values not listed at all (beyond MAX_FACET_OPTIONS)
 
 
 @dataclass(frozen=True)
@@ -63,14 +69,19 @@ class PageLink:
 
 
 def facet_groups(response: SearchResponse, state: SearchRequest, link: Link) -> list[FacetGroup]:
+    """Per facet the first VISIBLE_VALUES values, the rest up to MAX_FACET_OPTIONS folded
+    away; selected values are always shown. Links are only built for listed values."""
     groups = []
     for name, label in FACET_FIELDS.items():
         param = FACET_PARAMS[name]
-        options = [_option(name, param, index, value, state, link)
-                   for index, value in enumerate(response.facets.get(name, []))]
-        shown = [o for i, o in enumerate(options) if i < VISIBLE_VALUES or o.selected]
-        folded = [o for i, o in enumerate(options) if i >= VISIBLE_VALUES and not o.selected]
-        groups.append(FacetGroup(name, label, param, shown, folded))
+        values = response.facets.get(name, [])
+        listed = [(i, v) for i, v in enumerate(values) if i < MAX_FACET_OPTIONS or v.selected]
+        options = [_option(name, param, index, value, state, link) for index, value in listed]
+        shown = [o for (i, _v), o in zip(listed, options, strict=True)
+                 if i < VISIBLE_VALUES or o.selected]
+        folded = [o for (i, _v), o in zip(listed, options, strict=True)
+                  if i >= VISIBLE_VALUES and not o.selected]
+        groups.append(FacetGroup(name, label, param, shown, folded, len(values) - len(listed)))
     return groups
 
 
@@ -78,6 +89,45 @@ def _option(name: str, param: str, index: int, value: FacetValue, state: SearchR
             link: Link) -> FacetOption:
     return FacetOption(value.value, value_label(name, value.value), value.count, value.selected,
                        link(state.toggled(name, value.value)), f"filter-{param}-{index}")
+
+
+@dataclass(frozen=True)
+class Site:
+    """The site's name and description (KENNISBANK_SITE_NAME, _DESCRIPTION) in the forms
+    the pages and the OpenSearch description need."""
+
+    name: str
+    description: str
+
+    @property
+    def first_word(self) -> str:
+        """The header sets the first word apart: `Kennisbank` + `PACT voor Kindcentra`."""
+        return self.name.split(maxsplit=1)[0]
+
+    @property
+    def rest(self) -> str:
+        parts = self.name.split(maxsplit=1)
+        return parts[1] if len(parts) > 1 else ""
+
+    @property
+    def short_name(self) -> str:
+        return shortened(self.name, OPENSEARCH_SHORT_NAME_CHARS)
+
+    @property
+    def long_name(self) -> str:
+        return shortened(self.name, OPENSEARCH_LONG_NAME_CHARS)
+
+
+def shortened(text: str, limit: int) -> str:
+    """Whole words up to `limit` characters (`Kennisbank PACT voor Kindcentra` -> `Kennisbank
+    PACT` at 16); a first word that is longer is cut."""
+    kept = ""
+    for word in text.split():
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    return kept or text.strip()[:limit]
 
 
 def chips(state: SearchRequest, link: Link) -> list[Chip]:

@@ -13,6 +13,9 @@ from kennisbank.search import SearchResponse, SearchService
 from kennisbank.webapp.params import url_params
 
 SERVICE_KEY = "kennisbank.search"
+# Per facet the API lists this many values (the most frequent, and every selected one);
+# `facets_left_out` says how many more there were, so a client knows the list is cut.
+MAX_API_FACET_VALUES = 1000
 
 
 def service() -> SearchService:
@@ -48,6 +51,7 @@ def run_search(state: SearchRequest) -> Outcome:
 def api_json(outcome: Outcome) -> dict:
     """`kennisbank search --json`, plus what a client needs to page through it."""
     data = outcome.response.to_json()
+    data["facets"], data["facets_left_out"] = _capped_facets(outcome.response)
     data["suggestion"] = outcome.suggestion
     data["generation"] = outcome.response.generation
     data["query"] = outcome.state.query
@@ -56,6 +60,17 @@ def api_json(outcome: Outcome) -> dict:
     data["sort"] = outcome.state.sort
     data["links"] = _links(outcome)
     return data
+
+
+def _capped_facets(response: SearchResponse) -> tuple[dict[str, dict[str, int]],
+                                                     dict[str, int]]:
+    facets, left_out = {}, {}
+    for name, values in response.facets.items():
+        kept = [v for i, v in enumerate(values) if i < MAX_API_FACET_VALUES or v.selected]
+        facets[name] = {v.value: v.count for v in kept}
+        if len(kept) < len(values):
+            left_out[name] = len(values) - len(kept)
+    return facets, left_out
 
 
 def _links(outcome: Outcome) -> dict[str, str | None]:

@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import errno
+import sys
 
 from flask import Flask
 from waitress.server import create_server as waitress_server
 
 from kennisbank.config import Settings
 from kennisbank.webapp import create_app
+from kennisbank.webapp.hosts import is_loopback_bind
 
 
 class AddressError(OSError):
@@ -25,11 +27,15 @@ class AddressError(OSError):
 
 def create_server(settings: Settings, app: Flask | None = None):
     """A waitress server for the app, bound but not yet running (port 0: any free port).
-    Call `.run()` to serve; `.close()` and `.task_dispatcher.shutdown()` to stop."""
+    Call `.run()` to serve; `.close()` and `.task_dispatcher.shutdown()` to stop.
+
+    waitress removes X-Forwarded-* and Forwarded headers it does not trust; we keep them
+    (nothing reads their values) because their presence tells the staff pages that a
+    request came through a proxy, not from this computer (webapp/staff.py)."""
     try:
         return waitress_server(app or create_app(settings), host=settings.host,
                                port=settings.port, threads=settings.threads,
-                               ident="kennisbank")
+                               ident="kennisbank", clear_untrusted_proxy_headers=False)
     except OSError as exc:
         raise _address_error(exc, settings) from exc
 
@@ -56,12 +62,27 @@ def _another_port(port: int) -> int:
     return port + 1 if 0 < port < 65535 else 8001
 
 
+def exposure_warning(settings: Settings) -> str | None:
+    """What to tell someone who opens the server to the network without saying where it
+    lives: it will refuse every visitor who does not use a loopback address."""
+    if settings.base_url or is_loopback_bind(settings.host):
+        return None
+    return (f"Let op: de Kennisbank luistert op {settings.host}, maar KENNISBANK_BASE_URL is "
+            "niet ingesteld. Alleen verzoeken voor localhost of 127.0.0.1 krijgen antwoord; "
+            "andere bezoekers zien een foutmelding. Zet KENNISBANK_BASE_URL op het openbare "
+            "webadres, bijvoorbeeld https://kennisbank.example.nl (zie README, "
+            "\"Putting it online\").")
+
+
 def serve(settings: Settings) -> None:
     app = create_app(settings)
     server = create_server(settings, app)  # a taken port is reported before warming up
     # The first search would otherwise read the facet values, dates and field lengths
     # of the whole index (seconds at 100k documents): do it before the first visitor.
     app.extensions["kennisbank.search"].warm()
+    warning = exposure_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"Kennisbank draait op http://{host}:{server.effective_port}/ "
           "(stoppen: Ctrl-C)", flush=True)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from kennisbank.request import SearchRequest
 from kennisbank.webapp import presenters
@@ -12,6 +20,7 @@ from kennisbank.webapp.params import parse_state
 from kennisbank.webapp.searching import Outcome, run_search, service, state_url
 
 blueprint = Blueprint("pages", __name__)
+FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for it on every site visit
 
 
 @blueprint.get("/")
@@ -66,3 +75,10 @@ def help_page():
 def opensearch():
     xml = render_template("opensearch.xml")
     return Response(xml, mimetype="application/opensearchdescription+xml")
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page links to."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=FAVICON_MAX_AGE)
