@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from kennisbank.terminal import printable
+
 
 class Progress:
     def __init__(self, total: int, stream: TextIO | None = None, interval: float = 2.0) -> None:
@@ -18,6 +20,7 @@ class Progress:
 
     def step(self, label: str) -> None:
         self.done += 1
+        label = printable(label)
         now = time.monotonic()
         if self.is_terminal:
             self._draw_bar(label)

@@ -20,6 +20,7 @@ from kennisbank.fields import FACET_FIELDS, facet_field_name
 from kennisbank.request import MAX_PAGE, MAX_PAGE_SIZE, SORT_NAMES, SearchRequest
 from kennisbank.search import SearchResponse, SearchService
 from kennisbank.snippets import strip_marks
+from kennisbank.terminal import printable
 
 if TYPE_CHECKING:
     from kennisbank.indexer.health import Health
@@ -146,9 +147,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 def _print_failures(report: dict) -> None:
     for failure in report["failed"]:
         kept = " (de vorige versie blijft vindbaar)" if failure["kept_previous"] else ""
-        print(f"  mislukt: {failure['path']}: {failure['reason']}{kept}")
+        print(f"  mislukt: {printable(failure['path'])}: {printable(failure['reason'])}{kept}")
     for skipped in report["skipped"]:
-        print(f"  overgeslagen: {skipped['path']}: {skipped['reason']}")
+        print(f"  overgeslagen: {printable(skipped['path'])}: {printable(skipped['reason'])}")
 
 
 def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
@@ -163,11 +164,11 @@ def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
     first = (response.request.page - 1) * response.request.page_size
     for number, hit in enumerate(response.hits, start=first + 1):
         details = " · ".join(str(x) for x in (hit.type, hit.year, hit.format) if x)
-        print(f"\n{number}. {hit.title}  [{details}]", file=stream)
+        print(f"\n{number}. {printable(hit.title)}  [{printable(details)}]", file=stream)
         pages = f"  (pagina {', '.join(map(str, hit.pages))})" if hit.pages else ""
-        print(f"   {hit.path}{pages}", file=stream)
+        print(f"   {printable(hit.path)}{pages}", file=stream)
         if hit.snippet:
-            print(f"   {strip_marks(hit.snippet)}", file=stream)
+            print(f"   {printable(strip_marks(hit.snippet))}", file=stream)
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
@@ -202,11 +203,11 @@ def _print_health(health: Health) -> None:
         print(f"  In orde: alle {health.files} bestanden in {health.corpus} zijn geïndexeerd "
               "of staan als mislukt in het verslag.")
     for path in health.not_indexed:
-        print(f"  nog niet geïndexeerd: {path} (draai kennisbank index)")
+        print(f"  nog niet geïndexeerd: {printable(path)} (draai kennisbank index)")
     for path in health.missing_files:
-        print(f"  bestand ontbreekt, maar staat nog in de index: {path}")
+        print(f"  bestand ontbreekt, maar staat nog in de index: {printable(path)}")
     for warning in health.warnings:
-        print(f"  let op: {warning['path']}: {warning['warning']} "
+        print(f"  let op: {printable(warning['path'])}: {warning['warning']} "
               "(waarschijnlijk gescand; tekstherkenning gebeurt niet)")
 
 

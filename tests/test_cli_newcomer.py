@@ -106,3 +106,17 @@ def test_make_serve_listens_where_the_environment_says(tmp_path: Path) -> None:
             os.killpg(make.pid, signal.SIGTERM)
             make.wait(timeout=30)
     assert f"Kennisbank draait op http://127.0.0.1:{port}/" in output, output
+
+
+def test_a_file_name_with_control_characters_cannot_fake_output_lines(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "naam\r\nkennisbank: alles in orde\x1b[2J.txt").write_text(
+        "Een notitie over het zwaluwnestoverleg.", encoding="utf-8")
+    index = str(tmp_path / "index")
+    indexed = run_cli("--index", index, "index", str(corpus))
+    found = run_cli("--index", index, "search", "zwaluwnestoverleg")
+    for output in (indexed.stdout, indexed.stderr, found.stdout):
+        assert "\r" not in output and "\x1b" not in output
+        assert not any(line.startswith("kennisbank: alles") for line in output.splitlines())
+    assert "naam\\r\\nkennisbank: alles in orde\\x1b[2J.txt" in found.stdout
