@@ -34,6 +34,10 @@ class RunReport:
     failed: list[Failure] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    # Generations found damaged at the start ({"generation", "problem"}), and the intact
+    # one this run built on instead ("" when it rebuilt from scratch).
+    damaged: list[dict] = field(default_factory=list)
+    repaired_from: str = ""
     documents: int = 0
     generation: str = ""
     seconds: float = 0.0

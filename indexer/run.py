@@ -157,6 +157,9 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
                                writer_memory_mb=options.writer_memory_mb,
                                corpus=report.corpus,
                                meta=_extraction_meta(options)) as session:
+            report.damaged = [{"generation": name, "problem": problem}
+                              for name, problem in session.damaged]
+            report.repaired_from = session.previous or "" if session.damaged else ""
             manifest = session.manifest()
             must_read = _must_read(options.index, session.previous_meta(), options)
             jobs = _plan(files, manifest, report, session.rebuild, must_read)

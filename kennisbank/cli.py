@@ -134,6 +134,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
     counts = report.counts()
+    _print_repair(report.to_json())
     print(f"Klaar in {report.seconds:g} s: {counts['added']} nieuw, {counts['updated']} "
           f"gewijzigd, {counts['unchanged']} ongewijzigd, {counts['removed']} verwijderd, "
           f"{counts['failed']} mislukt, {counts['skipped']} overgeslagen. "
@@ -142,6 +143,15 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
           f"{counts['unchanged']} / removed {counts['removed']} / failed {counts['failed']})")
     _print_failures(report.to_json())
     return 0
+
+
+def _print_repair(report: dict) -> None:
+    for damage in report.get("damaged", []):
+        print(f"Let op: {damage['generation']} was beschadigd: {damage['problem']}.")
+    if report.get("damaged"):
+        base = report.get("repaired_from")
+        print(f"De index is hersteld vanaf {base}." if base else
+              "De index is opnieuw opgebouwd, vanaf de documenten.")
 
 
 def _print_failures(report: dict) -> None:

@@ -94,8 +94,8 @@ def test_crash_before_publishing_keeps_the_old_index(indexed: tuple[Path, Path],
     assert len(report.added) == NEW
     assert report.unchanged == OLD
     assert _total(index, "nieuwoverleg") == NEW
-    # The half-built generation is gone, and so is the old one: no reader holds it.
-    assert sorted(p.name for p in index.glob("gen-*")) == [report.generation]
+    # The half-built generation is gone; the old one stays as the last good one.
+    assert sorted(p.name for p in index.glob("gen-*")) == [before, report.generation]
 
 
 def test_crash_after_publishing_serves_the_new_index(indexed: tuple[Path, Path]) -> None:

@@ -141,7 +141,8 @@ def test_old_generations_are_removed_once_no_reader_uses_them(corpus_copy: Path,
     service.close()
     (corpus_copy / "c.txt").write_text("Derde zwaluwnest.", encoding="utf-8")
     fourth = build_index(corpus_copy, index).generation
-    assert sorted(p.name for p in index.glob("gen-*")) == [fourth]
+    # The new one and the last good one before it (to fall back to) stay.
+    assert sorted(p.name for p in index.glob("gen-*")) == [third, fourth]
 
 
 def test_generation_from_an_older_release_without_lease_file_is_served(

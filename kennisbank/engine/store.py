@@ -31,15 +31,27 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.engine.generations import (
+    CURRENT_FILE,
+    current_generation,
+    generation_meta,
+    intact_generation,
+    next_generation_name,
+    remove_old_generations,
+    remove_unpublished,
+)
+from kennisbank.engine.integrity import (
+    FILES_KEY,
+    GENERATION_META,
+    READERS_LOCK,
+    file_sums,
+    read_recorded,
+)
 from kennisbank.engine.parallel import ParallelWriter, use_vocabulary
 from kennisbank.engine.schema import FACET_MULTI, SCHEMA_VERSION, build_schema
 from kennisbank.records import DocumentRecord, document_id
 
-CURRENT_FILE = "CURRENT"
 LOCK_FILE = "indexer.lock"
-GENERATION_PREFIX = "gen-"
-GENERATION_META = "generation.json"
-READERS_LOCK = "readers.lock"
 REPORT_FILE = "last-run.json"  # written by the indexer (kennisbank.indexer.report)
 # Whoosh's posting pool per writer process (`limitmb`, in Whoosh's own estimate; the
 # process grows to about POOL_OVERHEAD times that). While a segment's postings fit,
@@ -112,19 +124,6 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def current_generation(root: Path) -> str | None:
-    """Name of the generation readers should use, or None when there is none yet."""
-    try:
-        name = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return name if (root / name / GENERATION_META).is_file() else None
-
-
-def generation_meta(root: Path, generation: str) -> dict:
-    return json.loads((root / generation / GENERATION_META).read_text(encoding="utf-8"))
 
 
 def recorded_corpus(root: Path) -> Path | None:
@@ -204,15 +203,6 @@ def writer_lock(root: Path) -> Iterator[None]:
         handle.close()
 
 
-def _next_generation_name(root: Path) -> str:
-    numbers = [
-        int(p.name[len(GENERATION_PREFIX):])
-        for p in root.glob(f"{GENERATION_PREFIX}*")
-        if p.name[len(GENERATION_PREFIX):].isdigit()
-    ]
-    return f"{GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}"
-
-
 def _link_copy(source: Path, target: Path) -> None:
     """The previous generation's index files, hard-linked (Whoosh writes new files and
     never changes old ones). Locks and the completion marker are not carried over: an
@@ -281,8 +271,14 @@ class IndexWriteSession:
         self.full = full
         self.writer_procs = writer_procs
         self.writer_memory_mb = writer_memory_mb
-        self.previous = current_generation(root)
-        self.generation = _next_generation_name(root)
+        remove_unpublished(root)  # left by a killed run: never read, only in the way
+        # The generation to build on: the current one if every file matches its
+        # checksum, else the newest intact one before it (nothing from a damaged
+        # generation is used, also not by --full); none: a rebuild from scratch.
+        self.previous, self.damaged = intact_generation(
+            root, lambda name: open_generation(root, name).doc_count())
+        self.repairing = bool(self.damaged) or self.previous != current_generation(root)
+        self.generation = next_generation_name(root)
         self.path = root / self.generation
         self._writer: writing.IndexWriter | None = None
         self.changed = False
@@ -366,10 +362,13 @@ class IndexWriteSession:
         self.changed = True
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is not None or not (self.changed or self.rebuild or self.corpus_moved):
+        if exc_type is not None or not (self.changed or self.rebuild or self.corpus_moved
+                                        or self.repairing):
             with contextlib.suppress(Exception):  # already failing: keep the first error
                 self._writer.cancel()
             shutil.rmtree(self.path, ignore_errors=True)
+            if exc_type is None:
+                self._record_missing_sums()
             return
         try:
             mergetype = writing.CLEAR if self.rebuild else writing.MERGE_SMALL
@@ -382,7 +381,9 @@ class IndexWriteSession:
         # The switch: one atomic rename. If it fails, readers stay on the previous
         # generation and the next run removes this one.
         atomic_write_text(self.root / CURRENT_FILE, self.generation + "\n")
-        remove_old_generations(self.root, keep={self.generation})
+        # The previous intact generation stays: readers fall back to it, and the next
+        # run repairs from it, should this one be damaged later.
+        remove_old_generations(self.root, keep={self.generation, self.previous})
 
     def _check(self) -> None:
         """Open the new generation as a reader will, and check it before anyone does:
@@ -417,27 +418,26 @@ class IndexWriteSession:
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
         meta = {**self.meta, "schema_version": SCHEMA_VERSION, "stemmer": self.stemmer,
-                "corpus": self.corpus}
+                "corpus": self.corpus, FILES_KEY: self._file_sums()}
         atomic_write_text(self.path / GENERATION_META, json.dumps(meta))
 
+    def _file_sums(self) -> dict[str, dict]:
+        """Checksums of the new generation's files; those hard-linked from the previous
+        (intact, checked at the start of this run) generation are not read again."""
+        if self.previous is None:
+            return file_sums(self.path)
+        previous = self.root / self.previous
+        return file_sums(self.path, previous, read_recorded(previous))
 
-def remove_old_generations(root: Path, keep: set[str | None]) -> None:
-    """Delete generations no reader uses any more (and half-built ones left by a crash).
-    One still leased by a reader is left for a later run."""
-    for path in root.glob(f"{GENERATION_PREFIX}*"):
-        if path.name in keep or not path.is_dir():
-            continue
-        lock = path / READERS_LOCK
-        if not lock.is_file():
-            shutil.rmtree(path, ignore_errors=True)  # never published: no reader
-            continue
-        with open(lock, "rb") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue
-            (path / GENERATION_META).unlink(missing_ok=True)  # late readers see it is gone
-            shutil.rmtree(path, ignore_errors=True)
+    def _record_missing_sums(self) -> None:
+        """A generation published before checksums were recorded gets them, once, when
+        a run finds it intact and has nothing to change."""
+        if self.previous is None:
+            return
+        folder = self.root / self.previous
+        if read_recorded(folder) is None:
+            meta = {**generation_meta(self.root, self.previous), FILES_KEY: file_sums(folder)}
+            atomic_write_text(folder / GENERATION_META, json.dumps(meta))
 
 
 def read_manifest(ix: whoosh_index.Index) -> dict[str, ManifestEntry]:
