@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kennisbank.engine.store import current_generation, open_generation, read_manifest
 from kennisbank.indexer.report import load_report
 from kennisbank.indexer.walk import walk_corpus
 
@@ -30,12 +29,10 @@ class Health:
         return not self.not_indexed and not self.missing_files
 
 
-def check_health(index_root: Path, corpus: Path | None = None) -> Health:
-    """Compare the corpus on disk with the published index and the last run's report."""
+def check_health(index_root: Path, corpus: Path, manifest: set[str]) -> Health:
+    """Compare the corpus on disk with the paths the served index holds (`manifest`,
+    from SearchService.indexed_paths) and the last run's report."""
     report = load_report(index_root) or {}
-    corpus = corpus or Path(report.get("corpus", "corpus"))
-    generation = current_generation(index_root)
-    manifest = read_manifest(open_generation(index_root, generation)) if generation else {}
     health = Health(corpus=str(corpus), indexed=len(manifest),
                     warnings=list(report.get("warnings", [])))
     if not corpus.is_dir():

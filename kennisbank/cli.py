@@ -8,12 +8,14 @@ import json
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kennisbank.config import Settings, SettingsError, corpus_folder, load_settings
 from kennisbank.dutch_argparse import DutchArgumentParser, seconds, whole_number
+from kennisbank.engine.generations import check_index
 from kennisbank.engine.store import IndexBusyError, IndexCheckError, IndexMissingError
 from kennisbank.explain import format_explanation
 from kennisbank.fields import FACET_FIELDS, facet_field_name
@@ -75,12 +77,17 @@ def _parser() -> argparse.ArgumentParser:
                             description="Toestand van de index en de laatste indexering.")
     status.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
+    check = sub.add_parser("check", help="alle bestanden van de index controleren",
+                           description="Controleer elk bestand van de index met zijn "
+                           "controlegetal (exit 0: in orde, 1: beschadigd).")
+    check.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
     serve = sub.add_parser("serve", help="de zoekwebsite starten",
                            description="De zoekwebsite starten.")
     serve.add_argument("--host", help="adres (standaard 127.0.0.1, of KENNISBANK_HOST)")
     serve.add_argument("--port", type=whole_number(0, 65535), metavar="POORT",
                        help="poort (standaard 8000, of KENNISBANK_PORT)")
-    for command in (index, search, status, serve):  # `kennisbank index --index X` too
+    for command in (index, search, status, check, serve):  # `kennisbank index --index X` too
         command.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
     return parser
 
@@ -193,9 +200,13 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print(format_explanation(explanation))
         return 0
     response = service.search(request)
+    degraded = service.degradation()
     if args.json:  # a script reads `page_count` from the answer
-        print(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps({**response.to_json(), "degraded": degraded}, ensure_ascii=False,
+                         indent=2))
         return 0
+    if degraded:
+        print(f"Let op: {degraded}", file=sys.stderr)
     _print_hits(response)
     if response.total and request.page > response.page_count:
         count = response.page_count
@@ -222,21 +233,20 @@ def _print_health(health: Health) -> None:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from dataclasses import asdict
-
     from kennisbank.indexer.health import check_health
     from kennisbank.indexer.report import load_report
 
-    stats = SearchService(settings.index).stats()
+    service = SearchService(settings.index)
+    stats, state = service.stats(), service.health()
     report = load_report(settings.index)
-    corpus = corpus_folder(settings)
-    health = check_health(settings.index, corpus)
+    health = check_health(settings.index, corpus_folder(settings), service.indexed_paths())
     if args.json:
-        print(json.dumps({**stats, "last_run": report,
+        print(json.dumps({**stats, "index": state, "last_run": report,
                           "health": {**asdict(health), "consistent": health.consistent}},
                          ensure_ascii=False, indent=2))
         return 0
     print(f"Index: {settings.index} ({stats['generation']}), {stats['documents']} documenten")
+    print(f"Toestand: {state['degraded'] or 'in orde'}")
     for field, label in (("type", "Per documentsoort"), ("format", "Per bestandsformaat")):
         print(f"{label}:")
         for value, count in sorted(stats[field].items(), key=lambda kv: (-kv[1], kv[0])):
@@ -281,7 +291,32 @@ def describe_os_error(exc: OSError) -> str:
             "De vorige index blijft in gebruik.")
 
 
-COMMANDS = {"index": cmd_index, "search": cmd_search, "status": cmd_status, "serve": cmd_serve}
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Every file of every generation against its checksum: 0 when the current
+    generation is intact, 1 when it is damaged, 3 when there is no index."""
+    results = check_index(settings.index)
+    if not results:
+        raise IndexMissingError(f"Er is nog geen index in {settings.index}. "
+                                "Maak die eerst met: kennisbank index")
+    current_ok = results[0].current and results[0].problem is None
+    if args.json:
+        print(json.dumps({"intact": current_ok, "generations": [asdict(r) for r in results]},
+                         ensure_ascii=False, indent=2))
+        return 0 if current_ok else 1
+    for result in results:
+        role = "huidige versie" if result.current else "eerdere versie"
+        state = "in orde" if result.problem is None else f"BESCHADIGD: {result.problem}"
+        print(f"{result.generation} ({role}, {result.files} bestanden): {state}")
+    if current_ok:
+        print("De index is in orde.")
+    else:
+        print("De huidige index is beschadigd. De website zoekt in de vorige goede versie, "
+              "als die er is. Herstel de index met: kennisbank index")
+    return 0 if current_ok else 1
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "status": cmd_status,
+            "check": cmd_check, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,9 +8,11 @@ counts ignore that facet's own selection.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -33,6 +35,9 @@ from kennisbank.request import SearchRequest
 from kennisbank.snippets import pages_for, render_snippet
 from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
 
+T = TypeVar("T")
+# A search that fails on a damaged generation is tried again on the next intact one.
+RETRIES_ON_DAMAGE = 3
 # Fewer documents than this hold all the words of a plain query: show those first, then
 # documents with some of the words (a long question rarely matches word for word).
 BROADEN_BELOW = 10
@@ -107,9 +112,12 @@ class SearchService:
     """Answers searches from the newest published generation; a new generation is
     picked up on the next call, without a restart."""
 
-    def __init__(self, index_root: Path, synonyms: Path = DEFAULT_SYNONYMS) -> None:
+    def __init__(self, index_root: Path, synonyms: Path = DEFAULT_SYNONYMS,
+                 verify_in_background: bool = False) -> None:
+        """`verify_in_background`: check every file of each newly opened generation
+        against its checksum in a background thread (for a long-running server)."""
         self.index_root = Path(index_root)
-        self._pool = SnapshotPool(self.index_root)
+        self._pool = SnapshotPool(self.index_root, verify_in_background)
         self._synonyms = SynonymFile(synonyms)
         self._lock = threading.Lock()
         self._similar_cache: dict[tuple[str, str, int], tuple[str, ...]] = {}
@@ -123,15 +131,52 @@ class SearchService:
         dates, field lengths) now rather than in the first search; False when there
         is no index yet."""
         try:
-            with self._pool.borrow() as snap:
-                snap.warm()
+            self._on_snapshot(IndexSnapshot.warm)
         except IndexMissingError:
             return False
         return True
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def _on_snapshot(self, work: Callable[[IndexSnapshot], T]) -> T:
+        """`work` on a snapshot of the generation being served. If it fails and a deep
+        check then finds that generation damaged, it runs again on the generation the
+        pool falls back to: damage is never an answer, nor a traceback."""
+        for _attempt in range(RETRIES_ON_DAMAGE):
+            with self._pool.borrow() as snap:
+                try:
+                    return work(snap)
+                except Exception:
+                    if not self._pool.damaged_by_failure(snap.generation):
+                        raise
         with self._pool.borrow() as snap:
-            return self._search(snap, request)
+            return work(snap)
+
+    def health(self) -> dict:
+        """What `/healthz` and `kennisbank status` report: a real search on the served
+        generation (its answer right or not, how long it took), the pool's view of the
+        generations, and `degraded`: why an older generation is served, or None."""
+        began = time.perf_counter()
+        probe = self._on_snapshot(IndexSnapshot.probe)
+        return {"search_ok": probe,
+                "search_ms": round((time.perf_counter() - began) * 1000, 1),
+                **self._pool.health(), "degraded": self.degradation()}
+
+    def degradation(self) -> str | None:
+        """Why the served generation is not the current one (Dutch), or None."""
+        state = self._pool.health()
+        current, serving = state["current"], state["serving"]
+        if serving is None or (serving == current and current not in state["damaged"]):
+            return None
+        if current is None:
+            problem = "het bestand CURRENT, dat de huidige versie aanwijst, is onleesbaar"
+        else:
+            problem = (f"de nieuwste versie ({current}) is beschadigd: "
+                       f"{state['damaged'].get(current, 'onbekende fout')}")
+        return (f"De index is beschadigd ({problem}). Er wordt gezocht in de vorige goede "
+                f"versie ({serving}); recente wijzigingen ontbreken daarin. Draai "
+                "kennisbank index om de index te herstellen.")
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        return self._on_snapshot(lambda snap: self._search(snap, request))
 
     def _parse(self, snap: IndexSnapshot, query: str) -> ParsedQuery:
         return snap.parse(query, self._synonyms.expander().expand)
@@ -170,32 +215,33 @@ class SearchService:
     def explain(self, query: str) -> Explanation:
         """How `query` is analysed and parsed (see kennisbank.explain)."""
         expander = self._synonyms.expander()
-        with self._pool.borrow() as snap:
-            parsed = self._parse(snap, query)
-            analyzer = snap.analyzer()
+        parsed, analyzer = self._on_snapshot(
+            lambda snap: (self._parse(snap, query), snap.analyzer()))
         return explain(analyzer, expander, query, str(parsed.highlight), parsed.notice)
 
     def document(self, doc_id: str) -> dict | None:
-        with self._pool.borrow() as snap:
+        def find(snap: IndexSnapshot) -> dict | None:
             docnum = snap.docnum_for_id(doc_id)
             return None if docnum is None else snap.record(docnum)
+
+        return self._on_snapshot(find)
 
     def match_spans(self, doc_id: str, query: str) -> list[tuple[int, int]]:
         """Character spans in the document's text that `query` matches (stemmed and
         expanded forms too), for highlighting a whole document, not just a snippet."""
-        with self._pool.borrow() as snap:
+        def spans(snap: IndexSnapshot) -> list[tuple[int, int, str]]:
             docnum = snap.docnum_for_id(doc_id)
             parsed = self._parse(snap, query)
             if docnum is None or parsed.is_everything:
                 return []
-            spans = snap.match_spans(docnum, parsed.highlight)
-        return [(start, end) for start, end, _term in spans]
+            return snap.match_spans(docnum, parsed.highlight)
+
+        return [(start, end) for start, end, _term in self._on_snapshot(spans)]
 
     def similar(self, doc_id: str, limit: int = 5) -> list[dict]:
         """Records of documents like this one ("Vergelijkbare documenten"), from the
         index's key terms; cached per generation because it analyses the text."""
-        with self._pool.borrow() as snap:
-            return self._similar(snap, doc_id, limit)
+        return self._on_snapshot(lambda snap: self._similar(snap, doc_id, limit))
 
     def _similar(self, snap: IndexSnapshot, doc_id: str, limit: int) -> list[dict]:
         key = (snap.generation, doc_id, limit)
@@ -215,12 +261,17 @@ class SearchService:
         found = (snap.docnum_for_id(other) for other in cached)
         return [snap.record(d) for d in found if d is not None]
 
+    def indexed_paths(self) -> set[str]:
+        """The corpus paths the served generation holds (for the health report)."""
+        return self._on_snapshot(IndexSnapshot.indexed_paths)
+
     def stats(self) -> dict:
-        with self._pool.borrow() as snap:
+        def counted(snap: IndexSnapshot) -> dict:
             columns, everything = snap.facets(), snap.live()
-            documents, generation = snap.doc_count(), snap.generation
-        counts = {name: columns.counts(name, everything) for name in ("type", "format")}
-        return {"documents": documents, "generation": generation, **counts}
+            counts = {name: columns.counts(name, everything) for name in ("type", "format")}
+            return {"documents": snap.doc_count(), "generation": snap.generation, **counts}
+
+        return self._on_snapshot(counted)
 
 
 def _reranked_by_proximity(snap: IndexSnapshot, top: list[tuple[int, float]],

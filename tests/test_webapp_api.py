@@ -118,8 +118,11 @@ def test_opensearch_description_lets_a_browser_add_the_site(client) -> None:
 
 def test_health_check_names_generation_and_count(client, web_index) -> None:
     data = client.get("/healthz").get_json()
-    assert data == {"status": "ok", "documents": len(DOCS),
-                    "generation": current_generation(web_index.index)}
+    assert {k: data[k] for k in ("status", "documents", "generation", "current", "problem")} == {
+        "status": "ok", "documents": len(DOCS), "problem": None,
+        "generation": current_generation(web_index.index),
+        "current": current_generation(web_index.index)}
+    assert data["search_ms"] >= 0
 
 
 def test_help_page_explains_the_query_syntax(client) -> None:

@@ -29,8 +29,10 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     app.config.update(SETTINGS=settings, **(overrides or {}))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["kennisbank.search"] = SearchService(Path(settings.index),
-                                                               Path(settings.synonyms))
+    # A long-running server checks each generation it opens against its checksums in
+    # the background, so damage that does not raise is still found (engine/pool.py).
+    app.extensions["kennisbank.search"] = SearchService(
+        Path(settings.index), Path(settings.synonyms), verify_in_background=True)
 
     from kennisbank.webapp import (
         api,

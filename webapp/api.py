@@ -14,6 +14,7 @@ from kennisbank.webapp.searching import api_json, run_search, service
 
 blueprint = Blueprint("api", __name__)
 MAX_EXPORT = 1000
+HEALTH_SLOW_MS = 2000  # a probe search slower than this: the service is degraded
 HIDDEN_FIELDS = ("text", "page_starts", "mtime_ns", "stat_key", "sidecar_sha256", "doctype")
 
 
@@ -68,6 +69,17 @@ def export_ris():
 
 @blueprint.get("/healthz")
 def healthz():
-    stats = service().stats()
-    return jsonify({"status": "ok", "generation": stats["generation"],
-                    "documents": stats["documents"]})
+    """For monitoring: a real search on the served generation proves the index works.
+    200 "ok"; 200 "degraded" when an older generation is served because the current
+    one is damaged, or the search was slow; 503 when nothing can be searched (a missing
+    or wholly damaged index, answered by the error handler) or the answer was wrong."""
+    state, stats = service().health(), service().stats()
+    slow = state["search_ms"] > HEALTH_SLOW_MS
+    status = "ok" if state["search_ok"] and not state["degraded"] and not slow else "degraded"
+    body = {"status": status if state["search_ok"] else "error",
+            "generation": stats["generation"], "documents": stats["documents"],
+            "current": state["current"], "checksums_verified": state["verified"],
+            "search_ms": state["search_ms"], "problem": state["degraded"]}
+    if slow and not state["degraded"]:
+        body["problem"] = f"de proefzoekvraag duurde {state['search_ms']:.0f} ms"
+    return jsonify(body), 200 if state["search_ok"] else 503

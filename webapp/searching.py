@@ -53,6 +53,7 @@ def api_json(outcome: Outcome) -> dict:
     data = outcome.response.to_json()
     data["facets"], data["facets_left_out"] = _capped_facets(outcome.response)
     data["suggestion"] = outcome.suggestion
+    data["degraded"] = service().degradation()
     data["generation"] = outcome.response.generation
     data["query"] = outcome.state.query
     data["filters"] = {name: list(values) for name, values in outcome.state.filters.items()}

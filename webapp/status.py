@@ -20,6 +20,6 @@ def status_page():
     settings = current_app.config["SETTINGS"]
     index_root = Path(settings.index)
     report = load_report(index_root)
-    corpus = corpus_folder(settings)
+    health = check_health(index_root, corpus_folder(settings), service().indexed_paths())
     return render_template("status.html", stats=service().stats(), report=report,
-                           health=check_health(index_root, corpus))
+                           health=health, index_state=service().health())

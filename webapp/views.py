@@ -43,6 +43,7 @@ def search_context(outcome: Outcome) -> dict:
         "first_number": (state.page - 1) * state.page_size + 1,
         "sort_links": _sort_links(state),
         "suggestion": outcome.suggestion,
+        "degraded": service().degradation(),
         "suggestion_url": state_url(outcome.suggestion_state)
         if outcome.suggestion_state else None,
         "without_filters": None,

@@ -14,9 +14,15 @@ import fcntl
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from kennisbank.engine.integrity import GENERATION_META, READERS_LOCK, check_generation
+from kennisbank.engine.integrity import (
+    GENERATION_META,
+    READERS_LOCK,
+    GenerationCheck,
+    check_generation,
+)
 
 CURRENT_FILE = "CURRENT"
 GENERATION_PREFIX = "gen-"
@@ -79,6 +85,26 @@ def intact_generation(root: Path, opens: Callable[[str], None]
             return name, damaged
         damaged.append((name, problem))
     return None, damaged
+
+
+@dataclass(frozen=True)
+class GenerationReport:
+    generation: str
+    current: bool
+    files: int  # index files with a recorded checksum
+    problem: str | None  # Dutch; None when every file matches
+
+
+def check_index(root: Path) -> list[GenerationReport]:
+    """Every published generation checked file by file (the current one first)."""
+    current = current_generation(root)
+    reports = []
+    for name in published_generations(root):
+        check = GenerationCheck.of(root / name)
+        problem = check.check(deep=True)
+        reports.append(GenerationReport(name, name == current, len(check.recorded or {}),
+                                        problem))
+    return reports
 
 
 def remove_unpublished(root: Path) -> None:

@@ -10,6 +10,7 @@ import math
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -97,6 +98,26 @@ class IndexSnapshot:
         self.arrays.field_lengths(self._searcher,
                                   [name for name, field in schema.items() if field.scorable])
 
+    def probe(self, words: int = 20) -> bool:
+        """A real search that must find a known answer: the first live document by its
+        id, and by the rarest of its first `words` words (cheap: a short posting list).
+        False when the index gives a wrong answer."""
+        live = np.flatnonzero(self.arrays.live)
+        if not live.size:
+            return True
+        docnum = int(live[0])
+        record = self.record(docnum)
+        if self.docnum_for_id(record["id"]) != docnum:
+            return False
+        reader = self._searcher.reader()
+        tokens = list(islice(self._searcher.schema["body"].analyzer(record["text"][:2000]),
+                             words))
+        if not tokens:
+            return True
+        rarest = min((token.text for token in tokens),
+                     key=lambda text: reader.doc_frequency("body", text))
+        return bool(self.evaluate(wq.Term("body", rarest)).mask[docnum])
+
     def live(self) -> np.ndarray:
         """Which document numbers are live (not deleted) documents."""
         return self.arrays.live
@@ -109,6 +130,12 @@ class IndexSnapshot:
 
     def docnum_for_id(self, doc_id: str) -> int | None:
         return self._searcher.document_number(id=doc_id)
+
+    def indexed_paths(self) -> set[str]:
+        """The corpus paths of the live documents (from a column: no stored text read)."""
+        reader = self._searcher.reader()
+        paths = reader.column_reader("path")
+        return {paths[docnum] for docnum in reader.all_doc_ids()}
 
     def all_records(self) -> Iterable[dict]:
         reader = self._searcher.reader()
