@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from kennisbank.engine.store import IndexMissingError
 from kennisbank.webapp.documents import find_record
 from kennisbank.webapp.downloads import content_disposition
 from kennisbank.webapp.export import ExportRow, csv_text, ris_text
@@ -73,7 +74,10 @@ def healthz():
     200 "ok"; 200 "degraded" when an older generation is served because the current
     one is damaged, or the search was slow; 503 when nothing can be searched (a missing
     or wholly damaged index, answered by the error handler) or the answer was wrong."""
-    state, stats = service().health(), service().stats()
+    try:
+        state, stats = service().health(), service().stats()
+    except IndexMissingError as exc:  # no index, or every generation damaged
+        return jsonify({"status": "error", "problem": str(exc)}), 503
     slow = state["search_ms"] > HEALTH_SLOW_MS
     status = "ok" if state["search_ok"] and not state["degraded"] and not slow else "degraded"
     body = {"status": status if state["search_ok"] else "error",

@@ -5,12 +5,17 @@ in its generation.json. Whoosh never rewrites a file after it is written, so any
 change to one (a truncated, deleted, overwritten or zero-filled file) is damage.
 
 Three depths of checking, from cheap to thorough:
-- sizes: a stat per file (missing or resized files), done whenever a generation is
-  opened;
-- changes: a file whose inode, size or modification time differs from when its
-  checksum last matched is hashed again (written to in place: suspicious);
+- sizes and times: a stat per file, done whenever a generation is opened (every
+  borrow of a snapshot): a missing or resized file is damage; a file whose size or
+  modification time differs from what was recorded at publishing (it was written to)
+  is hashed again there and then;
 - deep: every file hashed (`kennisbank check`, every indexer run, a reader's
-  background check after opening, and after a search failed in a way damage explains).
+  background check after opening, and after a search failed in a way damage explains),
+  which also finds damage that bypassed the file system (bit rot).
+
+Generations share unchanged files through hard links, so damage to such a file is
+damage to both; the fallback then has nothing to offer and the next indexer run
+rebuilds from the documents.
 """
 
 from __future__ import annotations
@@ -25,10 +30,10 @@ from pathlib import Path
 
 GENERATION_META = "generation.json"
 READERS_LOCK = "readers.lock"
-FILES_KEY = "files"  # in generation.json: name -> {"size": int, "sha256": str}
+FILES_KEY = "files"  # in generation.json: name -> {"size", "sha256", "mtime_ns"}
 HASH_CHUNK = 1 << 20
 
-Signature = tuple[int, int, int]  # inode, size, mtime_ns
+Signature = tuple[int, int]  # size, mtime_ns
 
 
 def is_index_file(name: str) -> bool:
@@ -44,7 +49,7 @@ def sha256_of(path: Path) -> str:
 
 def signature(path: Path) -> Signature:
     info = os.stat(path)
-    return info.st_ino, info.st_size, info.st_mtime_ns
+    return info.st_size, info.st_mtime_ns
 
 
 def file_sums(folder: Path, previous: Path | None = None,
@@ -56,10 +61,11 @@ def file_sums(folder: Path, previous: Path | None = None,
         if not item.is_file() or not is_index_file(item.name):
             continue
         known = (previous_sums or {}).get(item.name)
+        size, mtime_ns = signature(item)
         if known and previous is not None and _same_file(item, previous / item.name):
-            sums[item.name] = dict(known)
+            sums[item.name] = {**known, "size": size, "mtime_ns": mtime_ns}
         else:
-            sums[item.name] = {"size": item.stat().st_size, "sha256": sha256_of(item)}
+            sums[item.name] = {"size": size, "sha256": sha256_of(item), "mtime_ns": mtime_ns}
     return sums
 
 
@@ -139,13 +145,14 @@ class GenerationCheck:
             return f"bestand {name} ontbreekt"
         except OSError as exc:
             return f"bestand {name} is onleesbaar ({exc.strerror})"
-        if current[1] != expected["size"]:
-            return f"bestand {name} is {current[1]} bytes in plaats van {expected['size']}"
+        if current[0] != expected["size"]:
+            return f"bestand {name} is {current[0]} bytes in plaats van {expected['size']}"
         with self._lock:
             known = self.verified.get(name)
-        if known == current or (known is None and not deep):
+        as_published = current == (expected["size"], expected.get("mtime_ns"))
+        if known == current or (known is None and as_published and not deep):
             return None
-        try:  # never matched yet (deep), or changed since it matched: read it
+        try:  # written to since it was published, or a deep check: read it
             matches = sha256_of(path) == expected["sha256"]
         except OSError as exc:
             return f"bestand {name} is onleesbaar ({exc.strerror})"
