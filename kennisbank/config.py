@@ -55,7 +55,10 @@ class Settings:
     synonyms: Path = DEFAULT_SYNONYMS
     host: str = "127.0.0.1"
     port: int = 8000
-    threads: int = 8
+    # Server threads. Expensive requests (exports, wildcard queries) may hold at most
+    # half of them, so the other half always answers ordinary searches (webapp/throttle).
+    threads: int = 16
+    expensive_requests: int = 1  # exports and wildcard queries running at once
     # Document type per format for files whose sidecar sets none (DEFAULT_TYPES).
     default_types: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
     base_url: str = ""  # the public address (KENNISBANK_BASE_URL); "" = this computer only
@@ -87,7 +90,8 @@ def corpus_folder(settings: Settings) -> Path:
 
 
 ENV_PREFIX = "KENNISBANK_"
-RANGES: dict[str, tuple[int, int]] = {"port": (0, 65535), "threads": (1, 256)}
+RANGES: dict[str, tuple[int, int]] = {"port": (0, 65535), "threads": (1, 256),
+                                      "expensive_requests": (1, 64)}
 
 
 def parse_default_types(raw: str) -> dict[str, str]:
@@ -176,6 +180,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     kinds = {"corpus": Path, "index": Path, "jobs": int, "file_timeout": float,
              "file_memory_mb": int, "writer_memory_mb": int, "stemmer": str,
              "synonyms": Path, "host": str, "port": int, "threads": int,
+             "expensive_requests": int,
              "default_types": parse_default_types, "base_url": str,
              "beheer_token": str, "site_name": str, "site_description": str}
     values: dict[str, object] = {}

@@ -49,6 +49,9 @@ NOTICE_FEW_WITH_ALL = ("Weinig documenten bevatten al uw zoekwoorden. Die staan 
 # names its subject well enough, and keeps a document page fast.
 SIMILAR_TEXT_CHARS = 100_000
 SIMILAR_CACHE_SIZE = 512
+# Record fields an export leaves out: the whole text is large, and may be sent between
+# processes (webapp/offload.py).
+EXPORT_SKIPS = frozenset({"text", "page_starts"})
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,18 @@ class Hit:
     format: str
     organisations: tuple[str, ...]
     date: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A search before its page is cut out: what every answer to it starts from."""
+
+    parsed: ParsedQuery
+    total: int
+    top: list[tuple[int, float]]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None
+    found: Occurrences
 
 
 @dataclass(frozen=True)
@@ -182,6 +197,19 @@ class SearchService:
         return snap.parse(query, self._synonyms.expander().expand)
 
     def _search(self, snap: IndexSnapshot, request: SearchRequest) -> SearchResponse:
+        end = request.page * request.page_size
+        ranking = self._rank(snap, request, end)
+        page = ranking.top[end - request.page_size:end]
+        spans = {} if ranking.parsed.is_everything else snap.match_spans_many(
+            [docnum for docnum, _score in page], ranking.parsed.highlight,
+            found=ranking.found)
+        hits = [_make_hit(snap.record(docnum), score, spans.get(docnum, []))
+                for docnum, score in page]
+        return SearchResponse(request, ranking.total, hits, ranking.facets,
+                              ranking.suggestion, ranking.parsed.notice, snap.generation)
+
+    def _rank(self, snap: IndexSnapshot, request: SearchRequest, end: int) -> Ranking:
+        """The documents that answer `request`, the best `end` of them in order."""
         parsed = self._parse(snap, request.query)
         scored = snap.evaluate(parsed.query)
         # Spelling help only where the user's words found little (it costs a scan of
@@ -193,7 +221,6 @@ class SearchService:
         columns = snap.facets()
         selected = _normalise_filters(request.filters, columns)
         allowed, facets = _filter_and_count(scored.mask, columns, selected, request)
-        end = request.page * request.page_size
         ranked_by_date = request.sort == "date" or parsed.is_everything
         if ranked_by_date:
             top = snap.newest(scored, allowed, end)
@@ -204,13 +231,37 @@ class SearchService:
         found = snap.occurrences()
         if parsed.proximity_terms and not ranked_by_date:
             top = _reranked_by_proximity(snap, top, parsed.proximity_terms, found)
-        page = top[end - request.page_size:end]
-        spans = {} if parsed.is_everything else snap.match_spans_many(
-            [docnum for docnum, _score in page], parsed.highlight, found=found)
-        hits = [_make_hit(snap.record(docnum), score, spans.get(docnum, []))
-                for docnum, score in page]
-        return SearchResponse(request, int(allowed.sum()), hits, facets, suggestion,
-                              parsed.notice, snap.generation)
+        return Ranking(parsed, int(allowed.sum()), top[:end], facets, suggestion, found)
+
+    def ranked_paths(self, request: SearchRequest, limit: int) -> tuple[int, list[str]]:
+        """How many documents answer `request`, and the corpus paths of the best
+        `limit` in order: the first step of an export, which then fetches its rows in
+        parts (`export_rows`), so a long list is streamed, not built in memory."""
+        def ranked(snap: IndexSnapshot) -> tuple[int, list[str]]:
+            ranking = self._rank(snap, request, limit)
+            return ranking.total, snap.paths_of(docnum for docnum, _s in ranking.top)
+
+        return self._on_snapshot(ranked)
+
+    def export_rows(self, query: str, paths: list[str]) -> list[tuple[dict, list[int]]]:
+        """Records of the documents at `paths` with the pages on which `query` matches,
+        skipping documents that left the index since they were ranked (found by path,
+        so a generation switch in between is harmless). No snippets: an export has no
+        use for them."""
+        def rows(snap: IndexSnapshot) -> list[tuple[dict, list[int]]]:
+            parsed = self._parse(snap, query)
+            docnums = [d for d in map(snap.docnum_for_path, paths) if d is not None]
+            spans = {} if parsed.is_everything else snap.match_spans_many(
+                docnums, parsed.highlight)
+            found = []
+            for docnum in docnums:
+                record = snap.record(docnum)
+                pages = pages_for(spans.get(docnum, []), record["page_starts"])
+                found.append(({k: v for k, v in record.items() if k not in EXPORT_SKIPS},
+                              pages))
+            return found
+
+        return self._on_snapshot(rows)
 
     def explain(self, query: str) -> Explanation:
         """How `query` is analysed and parsed (see kennisbank.explain)."""

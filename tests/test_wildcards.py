@@ -48,3 +48,28 @@ def test_a_wildcard_per_letter_is_answered_with_a_notice(service) -> None:
 
 def test_every_word_of_a_field_is_everything(service) -> None:
     assert service.search(SearchRequest(query="titel:*")).total == 6
+
+
+@pytest.fixture(scope="module")
+def alphabet(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+    """Many words for every letter; one word per letter is in three documents."""
+    corpus = tmp_path_factory.mktemp("alphabet")
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    many = [f"{letter}{letter}woord{index:03d}" for letter in letters
+            for index in range(2 * MAX_EXPANSIONS)]
+    (corpus / "woordenlijst.txt").write_text(" ".join(many), encoding="utf-8")
+    frequent = " ".join(f"{letter}kern" for letter in letters)
+    for index in range(3):
+        (corpus / f"alfabet-{index}.txt").write_text(frequent, encoding="utf-8")
+    index = tmp_path_factory.mktemp("alphabet-index")
+    build_index(corpus, index)
+    return SearchService(index)
+
+
+def test_all_wildcards_of_a_query_share_the_budget(alphabet) -> None:
+    """`a* b* … z*` needs every letter's most frequent word: a budget spent on the first
+    wildcards would leave the last ones standing for nothing, and find no document."""
+    query = " ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz")
+    response = alphabet.search(SearchRequest(query=query))
+    assert {hit.path for hit in response.hits} >= {f"alfabet-{i}.txt" for i in range(3)}
+    assert NOTICE_EXPANSIONS_CUT in (response.notice or "")

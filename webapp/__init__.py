@@ -39,9 +39,11 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
         documents,
         errors,
         hosts,
+        offload,
         presenters,
         staff,
         status,
+        throttle,
         views,
     )
 
@@ -52,6 +54,8 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     # Order matters: an unknown Host is refused before anything else looks at the request.
     hosts.init_app(app, settings)
     staff.init_app(app)
+    throttle.init_app(app, settings.threads, settings.expensive_requests)
+    offload.init_app(app, Path(settings.index), Path(settings.synonyms))
     for module in (views, documents, api, status):
         app.register_blueprint(module.blueprint)
     errors.register_error_handlers(app)

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
 from kennisbank.engine.store import IndexMissingError
 from kennisbank.webapp.documents import find_record
 from kennisbank.webapp.downloads import content_disposition
-from kennisbank.webapp.export import ExportRow, csv_text, ris_text
+from kennisbank.webapp.export import (
+    EXPORT_HEADER,
+    ID_SLOT,
+    ExportLinks,
+    ExportRow,
+    csv_header,
+    csv_rows,
+    export_extent,
+    export_limits,
+    export_part,
+    ris_text,
+)
 from kennisbank.webapp.params import parse_state
-from kennisbank.webapp.searching import api_json, run_search, service
+from kennisbank.webapp.searching import api_json, run_on_service, run_search, service
+from kennisbank.webapp.throttle import end_of_stream
 
 blueprint = Blueprint("api", __name__)
-MAX_EXPORT = 1000
 HEALTH_SLOW_MS = 2000  # a probe search slower than this: the service is degraded
 HIDDEN_FIELDS = ("text", "page_starts", "mtime_ns", "stat_key", "sidecar_sha256", "doctype")
 
@@ -34,38 +47,45 @@ def document(doc_id: str):
     return jsonify(data)
 
 
-def _export_rows() -> list[ExportRow]:
-    """The whole result list of the requested search (up to MAX_EXPORT), not one page."""
+def _export(render: Callable[[list[ExportRow]], str], start: str, content_type: str,
+            filename: str) -> Response:
+    """The whole result list of the requested search, up to MAX_EXPORT_ROWS, streamed in
+    parts: the ranking is done first (so a bad query is still a clean error page), then
+    each part (EXPORT_PART_ROWS documents) is read, written and sent before the next.
+    Both happen in a worker process (webapp/offload.py). The header X-Kennisbank-Export
+    says how many of how many results the file holds."""
     state = parse_state(request.args)
-    response = service().search(replace(state, page=1, page_size=MAX_EXPORT))
-    rows = []
-    for hit in response.hits:
-        record = service().document(hit.id)
-        if record is not None:
-            rows.append(ExportRow(
-                record, hit.pages,
-                url_for("documents.document", doc_id=hit.id, _external=True),
-                url_for("documents.download", doc_id=hit.id, _external=True)))
-    return rows
+    most, part = export_limits()
+    total, paths = service().ranked_paths(replace(state, page=1), most)
+    links = ExportLinks(
+        url_for("documents.document", doc_id=ID_SLOT, _external=True),
+        url_for("documents.download", doc_id=ID_SLOT, _external=True))
 
+    def parts() -> Iterator[str]:
+        try:
+            yield start
+            for first in range(0, len(paths), part):
+                yield run_on_service(partial(export_part, render, state.query,
+                                             paths[first:first + part], links))
+        finally:
+            end_of_stream()
 
-def _attachment(body: str, content_type: str, filename: str) -> Response:
-    response = Response(body, content_type=content_type)
+    response = Response(stream_with_context(parts()), content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers[EXPORT_HEADER] = export_extent(len(paths), total)
     return response
 
 
 @blueprint.get("/export.csv")
 def export_csv():
-    return _attachment(csv_text(_export_rows()), "text/csv; charset=utf-8",
-                       "kennisbank-resultaten.csv")
+    return _export(csv_rows, csv_header(), "text/csv; charset=utf-8",
+                   "kennisbank-resultaten.csv")
 
 
 @blueprint.get("/export.ris")
 def export_ris():
-    return _attachment(ris_text(_export_rows()),
-                       "application/x-research-info-systems; charset=utf-8",
-                       "kennisbank-resultaten.ris")
+    return _export(ris_text, "", "application/x-research-info-systems; charset=utf-8",
+                   "kennisbank-resultaten.ris")
 
 
 @blueprint.get("/healthz")

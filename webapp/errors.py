@@ -9,6 +9,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kennisbank.engine.store import IndexMissingError
+from kennisbank.webapp.offload import WorkFailed
 from kennisbank.webapp.params import ParameterError
 
 MESSAGES: dict[int, tuple[str, str]] = {
@@ -57,6 +58,11 @@ def register_error_handlers(app: Flask) -> None:
     def refused(error: AccessRefused):
         body, status = error_response(error.status, error.message, error.title)
         return body, status, error.headers
+
+    @app.errorhandler(WorkFailed)
+    def work_failed(error: WorkFailed):
+        body, status = error_response(503, str(error), "Even geduld")
+        return body, status, {"Retry-After": "10"}
 
     @app.errorhandler(IndexMissingError)
     def index_missing(error: IndexMissingError):

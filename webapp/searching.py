@@ -3,15 +3,20 @@ the service's answer plus a "Bedoelde u" suggestion whose link is sure to find s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from flask import current_app, url_for
 
 from kennisbank.request import SearchRequest
 from kennisbank.search import SearchResponse, SearchService
+from kennisbank.webapp.offload import OffloadedService, workers
 from kennisbank.webapp.params import url_params
+from kennisbank.webapp.throttle import in_expensive_request
 
+T = TypeVar("T")
 SERVICE_KEY = "kennisbank.search"
 # Per facet the API lists this many values (the most frequent, and every selected one);
 # `facets_left_out` says how many more there were, so a client knows the list is cut.
@@ -19,7 +24,19 @@ MAX_API_FACET_VALUES = 1000
 
 
 def service() -> SearchService:
-    return current_app.extensions[SERVICE_KEY]
+    """The search service; for an expensive request (webapp/throttle.py) its heavy
+    methods run in a worker process (webapp/offload.py)."""
+    local = current_app.extensions[SERVICE_KEY]
+    if in_expensive_request():
+        return OffloadedService(local, workers(current_app))
+    return local
+
+
+def run_on_service(task: Callable[[SearchService], T]) -> T:
+    """`task(service)`, in a worker process for an expensive request."""
+    if in_expensive_request():
+        return workers(current_app).call(task)
+    return task(current_app.extensions[SERVICE_KEY])
 
 
 def state_url(state: SearchRequest, endpoint: str = "pages.search", **values: object) -> str:

@@ -12,7 +12,7 @@ from flask import Flask
 from waitress.server import create_server as waitress_server
 
 from kennisbank.config import Settings
-from kennisbank.webapp import create_app
+from kennisbank.webapp import create_app, offload
 from kennisbank.webapp.hosts import is_loopback_bind
 
 
@@ -80,6 +80,7 @@ def serve(settings: Settings) -> None:
     # The first search would otherwise read the facet values, dates and field lengths
     # of the whole index (seconds at 100k documents): do it before the first visitor.
     app.extensions["kennisbank.search"].warm()
+    offload.workers(app).start()
     warning = exposure_warning(settings)
     if warning:
         print(warning, file=sys.stderr, flush=True)
@@ -93,3 +94,4 @@ def serve(settings: Settings) -> None:
     finally:
         server.close()
         server.task_dispatcher.shutdown()
+        offload.workers(app).close()

@@ -16,6 +16,7 @@ from flask import (
 
 from kennisbank.request import SearchRequest
 from kennisbank.webapp import presenters
+from kennisbank.webapp.export import export_limits
 from kennisbank.webapp.params import parse_state
 from kennisbank.webapp.searching import Outcome, run_search, service, state_url
 
@@ -49,6 +50,7 @@ def search_context(outcome: Outcome) -> dict:
         "without_filters": None,
         "export_csv": state_url(state.change(page=1), "api.export_csv"),
         "export_ris": state_url(state.change(page=1), "api.export_ris"),
+        "export_limit": export_limits()[0],
         "prev_url": state_url(state.change(page=state.page - 1)) if state.page > 1 else None,
         "next_url": state_url(state.change(page=state.page + 1)),
         "doc_url": lambda doc_id: state_url(state, "documents.document", doc_id=doc_id),

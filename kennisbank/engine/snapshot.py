@@ -131,6 +131,15 @@ class IndexSnapshot:
     def docnum_for_id(self, doc_id: str) -> int | None:
         return self._searcher.document_number(id=doc_id)
 
+    def paths_of(self, docnums: Iterable[int]) -> list[str]:
+        """Corpus paths (unique per document) from a column: a stable key for a ranked
+        list that reads no stored record."""
+        paths = self._searcher.reader().column_reader("path")
+        return [paths[docnum] for docnum in docnums]
+
+    def docnum_for_path(self, path: str) -> int | None:
+        return self._searcher.document_number(path=path)
+
     def indexed_paths(self) -> set[str]:
         """The corpus paths of the live documents (from a column: no stored text read)."""
         reader = self._searcher.reader()

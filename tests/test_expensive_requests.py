@@ -1,0 +1,132 @@
+"""Exports and wildcard queries are expensive: they are streamed, capped and wait their
+turn, and while they do, ordinary searches are answered at once (issue 13)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import urllib.request
+
+import pytest
+
+from kennisbank.webapp import create_app
+from kennisbank.webapp.throttle import GATE_KEY, is_expensive
+from tests.live_server import running_server
+from tests.webapp_fixtures import text_of
+
+pytest_plugins = ["tests.webapp_fixtures"]
+
+
+def _app(web_index, threads: int = 4, **config):
+    return create_app(web_index.settings(threads=threads), {"TESTING": True, **config})
+
+
+def _csv_rows(body: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_an_export_is_streamed_in_parts_and_says_how_much_it_holds(web_index) -> None:
+    app = _app(web_index, EXPORT_MAX_ROWS=7, EXPORT_PART_ROWS=3)
+    response = app.test_client().get("/export.csv?q=kindcentrum")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["X-Kennisbank-Export"] == "7 van 18 resultaten"
+    rows = _csv_rows(response.data)
+    assert len(rows) == 7 and len({row["link"] for row in rows}) == 7
+    full = _csv_rows(app.test_client().get("/export.csv?q=kindcentrum&aantal=5").data)
+    assert rows == full  # the page size of the result page does not cut the export
+
+
+def test_the_capped_export_keeps_the_best_results_in_order(web_index) -> None:
+    app = _app(web_index, EXPORT_MAX_ROWS=4, EXPORT_PART_ROWS=3)
+    client = app.test_client()
+    best = client.get("/api/search?q=kindcentrum&aantal=4").get_json()["hits"]
+    rows = _csv_rows(client.get("/export.csv?q=kindcentrum").data)
+    assert [row["titel"] for row in rows] == [hit["title"] for hit in best]
+    ris = client.get("/export.ris?q=kindcentrum").get_data(as_text=True)
+    assert ris.count("ER  - ") == 4
+
+
+def test_the_result_page_says_when_an_export_is_cut(web_index) -> None:
+    from bs4 import BeautifulSoup
+
+    client = _app(web_index, EXPORT_MAX_ROWS=5).test_client()
+    soup = BeautifulSoup(client.get("/?q=kindcentrum").data, "html.parser")
+    assert "de beste 5 van 18 resultaten" in text_of(soup.select_one(".export"))
+    soup = BeautifulSoup(client.get("/?q=btw").data, "html.parser")
+    assert soup.select_one(".export-limit") is None
+
+
+@pytest.mark.parametrize(("path", "expensive"), [
+    ("/export.csv?q=ouders", True),
+    ("/export.ris", True),
+    ("/?q=kind*", True),
+    ("/api/search?q=kindcentr%3Fm", True),
+    ("/?q=kindcentrum", False),
+    ("/api/search?q=ouders", False),
+    ("/document/abc?q=kind*", False),
+])
+def test_exports_and_wildcard_searches_count_as_expensive(app, path, expensive) -> None:
+    with app.test_request_context(path):
+        assert is_expensive() is expensive
+
+
+def test_a_full_line_gets_a_dutch_503_while_searches_go_on(web_index) -> None:
+    app = _app(web_index, threads=2)  # room for one expensive request
+    gate = app.extensions[GATE_KEY]
+    assert gate.enter()  # an export is running
+    try:
+        client = app.test_client()
+        for path in ("/export.csv?q=ouders", "/?q=kind*"):
+            busy = client.get(path)
+            assert busy.status_code == 503, path
+            assert busy.headers["Retry-After"].isdigit()
+            assert "Probeer het over" in busy.get_data(as_text=True)
+        api = client.get("/api/search?q=kind*")
+        assert api.status_code == 503 and "druk" in api.get_json()["message"]
+        assert client.get("/?q=kindcentrum").status_code == 200
+        assert client.get("/api/search?q=ouders").status_code == 200
+    finally:
+        gate.leave()
+    assert app.test_client().get("/export.csv?q=ouders").status_code == 200
+
+
+def test_an_expensive_request_waits_its_turn_for_a_bounded_time(web_index) -> None:
+    app = _app(web_index, threads=8)
+    gate = app.extensions[GATE_KEY]
+    gate.wait_seconds = 0.05
+    assert gate.enter()
+    try:
+        waited = app.test_client().get("/export.csv?q=ouders")
+        assert waited.status_code == 503 and gate.state() == {"running": 1, "waiting": 0}
+    finally:
+        gate.leave()
+
+
+def test_a_streamed_export_holds_its_turn_until_it_is_sent(web_index) -> None:
+    """Flask tears the request down before a streamed body is sent; the turn must last
+    until the last part, or exports would not be limited at all."""
+    app = _app(web_index, EXPORT_PART_ROWS=2)
+    gate = app.extensions[GATE_KEY]
+    response = app.test_client().get("/export.csv?q=kindcentrum")
+    assert response.status_code == 200 and gate.state()["running"] == 1
+    parts = iter(response.response)
+    body = next(parts) + next(parts)
+    assert gate.state()["running"] == 1
+    body += b"".join(parts)
+    assert gate.state() == {"running": 0, "waiting": 0}
+    assert len(_csv_rows(body)) == 18
+
+
+def test_streamed_exports_release_their_turn_on_the_real_server(web_index) -> None:
+    """With two threads only one expensive request fits: if a finished stream kept its
+    turn, the second export would get a 503."""
+    with running_server(web_index.index, web_index.corpus, threads=2) as base:
+        for path in ("/export.csv?q=kindcentrum", "/export.ris?q=ouders",
+                     "/export.csv", "/api/search?q=kind*"):
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                assert response.status == 200, path
+                body = response.read()
+                if path.startswith("/export"):
+                    assert response.headers["Transfer-Encoding"] == "chunked"
+                    assert response.headers["X-Kennisbank-Export"].endswith("resultaten")
+                    assert body
