@@ -13,10 +13,14 @@ from types import MappingProxyType
 from kennisbank.analysis import DutchAnalyzer
 from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
 from kennisbank.indexer.sidecar import SIDECAR_SUFFIX, Sidecar, parse_sidecar, read_sidecar
+from kennisbank.indexer.sidecar_values import MAX_CHARS
 from kennisbank.indexer.walk import SourceFile
 from kennisbank.records import DocumentRecord, document_id
 
 PAGE_SEPARATOR = "\n\n"
+# At most this much of a document's text is indexed (about 2,000 dense pages): see
+# bounded_text.
+MAX_INDEXED_CHARS = 5_000_000
 # The document type of a file whose sidecar sets none, per format, so that every
 # document shows up under "Documentsoort". Changed with KENNISBANK_DEFAULT_TYPES.
 DEFAULT_TYPES: Mapping[str, str] = MappingProxyType(
@@ -84,15 +88,47 @@ def vocabulary_of(*texts: str) -> str:
     return " ".join(words)
 
 
+def bounded_text(text: str, page_starts: tuple[int, ...]
+                 ) -> tuple[str, tuple[int, ...], str | None]:
+    """The text cut to MAX_INDEXED_CHARS (at a space where there is one), the page
+    starts that remain, and a Dutch warning when it was cut.
+
+    Why a fixed cap: analysis (compounds, stems) runs in the index writer, outside the
+    extraction worker's time limit, and costs time in proportion to the text (about
+    2.5 million characters a second). With words already bounded (kennisbank/analysis),
+    the cap bounds what one file can cost the writer, and gives the same index on every
+    machine, which a cut by time would not."""
+    if len(text) <= MAX_INDEXED_CHARS:
+        return text, page_starts, None
+    whole = len(text)
+    cut = text.rfind(" ", MAX_INDEXED_CHARS // 2, MAX_INDEXED_CHARS)
+    text = text[:cut if cut > 0 else MAX_INDEXED_CHARS]
+    warning = (f"De tekst is erg lang ({_thousands(whole)} tekens); alleen de eerste "
+               f"{_thousands(len(text))} tekens zijn doorzoekbaar.")
+    return text, tuple(start for start in page_starts if start < len(text)), warning
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _bounded(value: str | None, key: str) -> str | None:
+    """A metadata value read from the file (PDF info, HTML head), cut to the length a
+    sidecar may give it."""
+    return value[:MAX_CHARS[key]] if value else value
+
+
 def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
                  sidecar: Sidecar, sidecar_sha256: str,
                  default_types: Mapping[str, str] = DEFAULT_TYPES) -> DocumentRecord:
     """Merge what the parser read with what the curator wrote (the curator wins);
     the format's default type when the sidecar names none."""
     text = PAGE_SEPARATOR.join(parsed.pages) if parsed.pages else parsed.text
+    text, page_starts, cut = bounded_text(text, _page_starts(parsed.pages))
     date = sidecar.date or _iso(parsed.date)
     year = sidecar.year or _year_of(date)
-    title = sidecar.title or parsed.title or _title_from_path(source.relpath)
+    title = (sidecar.title or _bounded(parsed.title, "title")
+             or _title_from_path(source.relpath))
     return DocumentRecord(
         id=document_id(source.relpath),
         path=source.relpath,
@@ -104,9 +140,9 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
         mtime_ns=source.mtime_ns,
         stat_key=source.stat_key,
         sidecar_sha256=sidecar_sha256,
-        page_starts=_page_starts(parsed.pages),
-        description=sidecar.description or parsed.description or "",
-        author=sidecar.author or parsed.author or "",
+        page_starts=page_starts,
+        description=sidecar.description or _bounded(parsed.description, "description") or "",
+        author=sidecar.author or _bounded(parsed.author, "author") or "",
         date=date or (str(year) if year else ""),
         year=year,
         doctype=sidecar.doctype or default_types.get(source.format, ""),
@@ -114,7 +150,7 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
         organisations=sidecar.organisations,
         audiences=sidecar.audiences,
         source_url=sidecar.source_url,
-        warnings=parsed.warnings,
+        warnings=(*parsed.warnings, cut) if cut else parsed.warnings,
         vocabulary=vocabulary_of(title, text),
     )
 

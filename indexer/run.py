@@ -163,6 +163,7 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
             manifest = session.manifest()
             must_read = _must_read(options.index, session.previous_meta(), options)
             jobs = _plan(files, manifest, report, session.rebuild, must_read)
+            session.ensure_room(sum(source.size for source, _known in jobs))
             present = {source.relpath for source in files}
             for path in sorted(set(manifest) - present):
                 session.delete(manifest[path].doc_id)

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from kennisbank.config import Settings, SettingsError, corpus_folder, load_settings
 from kennisbank.dutch_argparse import DutchArgumentParser, seconds, whole_number
+from kennisbank.engine.diskspace import DiskSpaceError
 from kennisbank.engine.generations import check_index
+from kennisbank.engine.parallel import WriterProcessError
 from kennisbank.engine.store import IndexBusyError, IndexCheckError, IndexMissingError
 from kennisbank.explain import format_explanation
 from kennisbank.fields import FACET_FIELDS, facet_field_name
@@ -330,8 +332,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (IndexBusyError, IndexMissingError, FileNotFoundError) as exc:
         print(f"kennisbank: {exc}", file=sys.stderr)
         return 3
-    except IndexCheckError as exc:
+    except (IndexCheckError, WriterProcessError) as exc:
         print(f"kennisbank: {exc}; de vorige index blijft in gebruik.", file=sys.stderr)
+        return 1
+    except DiskSpaceError as exc:
+        print(f"kennisbank: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"kennisbank: {describe_os_error(exc)}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -165,3 +166,55 @@ def test_a_generation_that_fails_its_check_is_not_published(indexed: tuple[Path,
     assert current_generation(index) == before
     assert sorted(p.name for p in index.glob("gen-*")) == [before]
     assert _total(index, "zwaluwnest") == 0
+
+
+def _can_mount_tmpfs() -> bool:
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                            "mount -t tmpfs -o size=1m tmpfs /mnt"],
+                           capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None or not _can_mount_tmpfs(),
+                    reason="needs a small real file system: unshare with user namespaces "
+                    "(util-linux) to mount a tmpfs without root")
+def test_a_full_disk_in_a_writer_process_gives_only_the_dutch_message(tmp_path: Path) -> None:
+    """A rebuild writes in several processes; the one that finds the disk full must not
+    print its traceback on the user's terminal. The index lives on a 6 MB tmpfs; the
+    previous generation is tiny, so the free-space estimate lets the run start."""
+    corpus, extra, index = tmp_path / "corpus", tmp_path / "extra", tmp_path / "index"
+    for folder in (corpus, extra, index):
+        folder.mkdir()
+    (corpus / "klein.txt").write_text("Het kindcentrum.", encoding="utf-8")
+    for number in range(300):
+        words = " ".join(f"woord{number}x{i}" for i in range(300))
+        (extra / f"groot-{number:03d}.txt").write_text(words, encoding="utf-8")
+    cli = f"{sys.executable} -m kennisbank.cli --index {index}"
+    script = (f"mount -t tmpfs -o size=6m tmpfs {index} && "
+              f"{cli} index {corpus} >/dev/null && cp {extra}/* {corpus}/ && "
+              f"{cli} index {corpus} --full --jobs 2")
+    failed = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                             script], capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert failed.returncode == 1, failed.stderr
+    assert "Traceback" not in failed.stderr and "Error" not in failed.stderr
+    assert "de index kon niet worden geschreven: de schijf is vol" in failed.stderr
+
+
+def test_too_little_free_space_stops_the_run_before_it_writes(
+        indexed: tuple[Path, Path]) -> None:
+    """A file as large as the free space (sparse: it takes none) means the index could
+    not be written; the run says so before writing anything."""
+    corpus, index = indexed
+    free = shutil.disk_usage(index).free
+    with (corpus / "enorm.txt").open("wb") as huge:
+        huge.truncate(free)
+    before = sorted(p.name for p in index.iterdir())
+    failed = subprocess.run(
+        [sys.executable, "-m", "kennisbank.cli", "--index", str(index), "index", str(corpus)],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert failed.returncode == 1, failed.stderr
+    assert "te weinig vrije schijfruimte" in failed.stderr
+    assert "KENNISBANK_INDEX" in failed.stderr and "Traceback" not in failed.stderr
+    assert sorted(p.name for p in index.iterdir()) == before
+    assert _total(index, "oudoverleg") == OLD

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import threading
 import urllib.request
 
 import pytest
 
+from kennisbank.synonyms import DEFAULT_SYNONYMS
 from kennisbank.webapp import create_app
+from kennisbank.webapp.offload import ServiceWorkers, WorkFailed, workers
 from kennisbank.webapp.throttle import GATE_KEY, is_expensive
 from tests.live_server import running_server
 from tests.webapp_fixtures import text_of
@@ -130,3 +134,51 @@ def test_streamed_exports_release_their_turn_on_the_real_server(web_index) -> No
                     assert response.headers["Transfer-Encoding"] == "chunked"
                     assert response.headers["X-Kennisbank-Export"].endswith("resultaten")
                     assert body
+
+
+def _process_id(_service) -> int:
+    return os.getpid()
+
+
+def _hang(_service) -> None:
+    threading.Event().wait()
+
+
+def _die(_service) -> None:
+    os._exit(3)
+
+
+def test_expensive_requests_are_answered_by_a_worker_process(web_index) -> None:
+    app = _app(web_index)
+    client = app.test_client()
+    assert client.get("/?q=kindcentrum").status_code == 200
+    assert workers(app).processes == []  # ordinary searches stay in the server
+    assert client.get("/?q=kind*").status_code == 200
+    assert client.get("/export.ris?q=ouders").status_code == 200
+    (worker,) = workers(app).processes
+    assert worker != os.getpid() and workers(app).call(_process_id) == worker
+    workers(app).close()
+
+
+def test_a_hanging_or_dying_worker_is_replaced_and_reported(web_index) -> None:
+    pool = ServiceWorkers(web_index.index, DEFAULT_SYNONYMS, timeout=2.0)
+    try:
+        first = pool.call(_process_id)
+        with pytest.raises(WorkFailed, match="te veel tijd"):
+            pool.call(_hang)
+        second = pool.call(_process_id)
+        with pytest.raises(WorkFailed, match="onverwacht afgebroken"):
+            pool.call(_die)
+        third = pool.call(_process_id)
+        assert len({first, second, third}) == 3 and pool.processes == [third]
+    finally:
+        pool.close()
+
+
+def test_a_failed_worker_gives_visitors_a_dutch_503(web_index) -> None:
+    app = _app(web_index)
+    workers(app).timeout = 0.0  # no answer is ever in time
+    busy = app.test_client().get("/api/search?q=kind*")
+    assert busy.status_code == 503 and busy.headers["Retry-After"].isdigit()
+    assert "te veel tijd" in busy.get_json()["message"]
+    workers(app).close()

@@ -119,6 +119,12 @@ class ServiceWorkers:
             raise value
         return value
 
+    @property
+    def processes(self) -> list[int]:
+        """Process ids of the workers."""
+        with self._lock:
+            return [worker.process.pid for worker in self._all]
+
     def start(self) -> None:
         """Have one worker ready before the first expensive request."""
         self._idle.put(self._take())

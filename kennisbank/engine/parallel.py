@@ -29,6 +29,11 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from kennisbank.processes import die_with_parent
 
 ANALYZED_FIELDS = ("title", "body", "words")
+OS_ERROR_EXIT = 100  # a writer process's exit status for an OSError: this + errno
+
+
+class WriterProcessError(Exception):
+    """A writer process ended with an error other than an OSError; Dutch message."""
 
 
 def use_vocabulary(schema: Schema, counts: Mapping[str, int]) -> None:
@@ -48,9 +53,18 @@ class _WriterProcess(SubWriterTask):
         self._prepared = False
 
     def run(self) -> None:
+        """A failure ends the process with an exit status, not a traceback on the
+        user's terminal: an OSError (a full disk) as OS_ERROR_EXIT + errno, so the
+        indexer can say in Dutch what went wrong (`ParallelWriter.failure`)."""
         die_with_parent(self.parent_pid)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the indexer's to handle
-        super().run()
+        try:
+            super().run()
+        except OSError as exc:
+            known = exc.errno is not None and 0 < exc.errno < 256 - OS_ERROR_EXIT
+            raise SystemExit(OS_ERROR_EXIT + exc.errno if known else 1) from None
+        except Exception:
+            raise SystemExit(1) from None
 
     def _process_file(self, filename: str, doc_count: int) -> None:
         if not self._prepared:  # `self.writer` exists from here on
@@ -75,6 +89,18 @@ class ParallelWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def failure(self) -> Exception | None:
+        """Why a writer process failed (after commit, when all have ended), or None."""
+        for task in self.tasks:
+            code = task.exitcode
+            if code is not None and code > OS_ERROR_EXIT:
+                number = code - OS_ERROR_EXIT
+                return OSError(number, os.strerror(number))
+            if code:
+                return WriterProcessError(
+                    f"een schrijfproces van de index stopte onverwacht (code {code})")
+        return None
 
     def cancel(self) -> None:
         try:

@@ -31,6 +31,7 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.engine.diskspace import bytes_needed, ensure_free_space, folder_bytes
 from kennisbank.engine.generations import (
     CURRENT_FILE,
     current_generation,
@@ -310,6 +311,14 @@ class IndexWriteSession:
             self._writer = ix.writer(limitmb=writer_pool_mb(self.writer_memory_mb, 1))
         return self
 
+    def ensure_room(self, source_bytes: int) -> None:
+        """Stop before writing (DiskSpaceError) when the disk cannot hold what this
+        run will write: `source_bytes` of files to read (see diskspace.py)."""
+        if not source_bytes and not self.rebuild:
+            return
+        previous = folder_bytes(self.root / self.previous) if self.previous else None
+        ensure_free_space(self.root, bytes_needed(self.rebuild, previous, source_bytes))
+
     def previous_meta(self) -> dict:
         """generation.json of the generation this run starts from ({} if none)."""
         return generation_meta(self.root, self.previous) if self.previous else {}
@@ -373,6 +382,10 @@ class IndexWriteSession:
         try:
             mergetype = writing.CLEAR if self.rebuild else writing.MERGE_SMALL
             self._writer.commit(mergetype=mergetype)
+            failure = self._writer.failure() if isinstance(
+                self._writer, ParallelWriter) else None
+            if failure is not None:
+                raise failure
             self._check()
             self._make_durable()
         except BaseException:
