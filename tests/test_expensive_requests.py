@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 import threading
+import urllib.error
 import urllib.request
 
 import pytest
@@ -127,7 +129,11 @@ def test_streamed_exports_release_their_turn_on_the_real_server(web_index) -> No
     with running_server(web_index.index, web_index.corpus, threads=2) as base:
         for path in ("/export.csv?q=kindcentrum", "/export.ris?q=ouders",
                      "/export.csv", "/api/search?q=kind*"):
-            with urllib.request.urlopen(base + path, timeout=30) as response:
+            try:
+                response = urllib.request.urlopen(base + path, timeout=30)
+            except urllib.error.HTTPError as exc:
+                raise AssertionError(f"{path}: {exc.code} {exc.read()[:500]!r}") from None
+            with response:
                 assert response.status == 200, path
                 body = response.read()
                 if path.startswith("/export"):
@@ -171,6 +177,9 @@ def test_a_hanging_or_dying_worker_is_replaced_and_reported(web_index) -> None:
             pool.call(_die)
         third = pool.call(_process_id)
         assert len({first, second, third}) == 3 and pool.processes == [third]
+        os.kill(third, signal.SIGKILL)  # dies while idle: the next call does not notice
+        fourth = pool.call(_process_id)
+        assert fourth != third and pool.processes == [fourth]
     finally:
         pool.close()
 

@@ -17,6 +17,7 @@ takes an idle worker or starts one.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -39,6 +40,7 @@ T = TypeVar("T")
 # the server process (status, degradation notices, documents).
 OFFLOADED_METHODS = frozenset({"search", "ranked_paths", "export_rows"})
 CALL_TIMEOUT_SECONDS = 60.0
+LOST_WORKER_RETRIES = 1
 WORKER_NICENESS = 10  # lower CPU priority than the server (0)
 TOO_SLOW = ("Deze zoekopdracht of export kostte te veel tijd en is afgebroken. Maak de "
             "zoekopdracht preciezer (langere woorden voor een *, of een filter) en "
@@ -101,23 +103,29 @@ class ServiceWorkers:
 
     def call(self, task: Callable[[Any], T]) -> T:
         """`task(service)` in a worker; `task` must pickle (a module-level function,
-        a functools.partial or operator.methodcaller of one)."""
-        worker = self._take()
-        try:
-            worker.conn.send(task)
-            if not worker.conn.poll(self.timeout):
-                raise WorkFailed(TOO_SLOW)
-            status, value = worker.conn.recv()
-        except WorkFailed:
-            self._discard(worker)
-            raise
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            self._discard(worker)
-            raise WorkFailed(WORKER_LOST) from exc
-        self._idle.put(worker)
-        if status == "error":
-            raise value
-        return value
+        a functools.partial or operator.methodcaller of one). A worker found dead is
+        replaced and the task tried once more: it may have died while it waited (a
+        kill, the OOM killer), which the task did not cause."""
+        for attempt in range(LOST_WORKER_RETRIES + 1):
+            worker = self._take()
+            try:
+                worker.conn.send(task)
+                if not worker.conn.poll(self.timeout):
+                    raise WorkFailed(TOO_SLOW)
+                status, value = worker.conn.recv()
+            except WorkFailed:
+                self._discard(worker)
+                raise
+            except (EOFError, OSError) as exc:
+                self._discard(worker)
+                if attempt == LOST_WORKER_RETRIES:
+                    raise WorkFailed(WORKER_LOST) from exc
+                continue
+            self._idle.put(worker)
+            if status == "error":
+                raise value
+            return value
+        raise AssertionError("unreachable")
 
     @property
     def processes(self) -> list[int]:
@@ -125,9 +133,18 @@ class ServiceWorkers:
         with self._lock:
             return [worker.process.pid for worker in self._all]
 
-    def start(self) -> None:
-        """Have one worker ready before the first expensive request."""
-        self._idle.put(self._take())
+    def start(self) -> threading.Thread:
+        """Start a worker and have it read what every search needs (facet values,
+        field lengths) before the first expensive request; join the returned thread to
+        wait for that. A worker that cannot warm up (no index yet) is ready anyway."""
+        def warm() -> None:
+            with contextlib.suppress(Exception):
+                self.call(methodcaller("warm"))
+
+        thread = threading.Thread(target=warm, name="kennisbank-werker-opwarmen",
+                                  daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         with self._lock:
@@ -136,10 +153,16 @@ class ServiceWorkers:
             worker.stop()
 
     def _take(self) -> _Worker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            return self._spawn()
+        """An idle worker that is still alive (one may have been killed while it
+        waited), else a new one."""
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return self._spawn()
+            if worker.process.is_alive():
+                return worker
+            self._discard(worker)
 
     def _spawn(self) -> _Worker:
         # spawn, not fork: forking a process with running server threads can copy a

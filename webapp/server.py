@@ -79,8 +79,9 @@ def serve(settings: Settings) -> None:
     server = create_server(settings, app)  # a taken port is reported before warming up
     # The first search would otherwise read the facet values, dates and field lengths
     # of the whole index (seconds at 100k documents): do it before the first visitor.
+    warming_worker = offload.workers(app).start()  # in parallel with our own warm-up
     app.extensions["kennisbank.search"].warm()
-    offload.workers(app).start()
+    warming_worker.join()
     warning = exposure_warning(settings)
     if warning:
         print(warning, file=sys.stderr, flush=True)
