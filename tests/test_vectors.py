@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from kennisbank.engine.vectors import GenerationArrays
+from kennisbank.engine.vectors import GenerationArrays, read_postings
 from kennisbank.search import SearchRequest, SearchService
 from tests.conftest import build_index
 
@@ -197,3 +197,30 @@ def test_warming_reads_the_arrays_before_the_first_search(layered: SearchService
         assert service.search(SearchRequest(query="kindcentrum")).total == DOCUMENTS - 10
     finally:
         service.close()
+
+
+def test_every_segment_has_posting_arrays_equal_to_whoosh_decoding(
+        layered: SearchService) -> None:
+    """The arrays written at index time (engine/posting_arrays.py) hold, for every term,
+    exactly the postings and block layout Whoosh's own blocks decode to."""
+    with layered._pool.borrow() as snap:
+        arrays, reader = snap.arrays, snap._searcher.reader()
+        checked = 0
+        for leaf, _offset in reader.leaf_readers():
+            assert arrays._arrays_of(leaf) is not None
+            for fieldname in ("title", "body"):
+                for btext in leaf.lexicon(fieldname):
+                    mapped = read_postings(leaf, fieldname, btext, arrays._arrays_of)
+                    decoded = read_postings(leaf, fieldname, btext)
+                    assert np.array_equal(mapped[0], decoded[0]), btext
+                    assert np.array_equal(mapped[1], decoded[1]), btext
+                    (mapped_blocks,), (decoded_blocks,) = (mapped[2].values(),
+                                                           decoded[2].values())
+                    assert (mapped_blocks is None) == (decoded_blocks is None), btext
+                    if decoded_blocks is not None:
+                        assert mapped_blocks.starts == decoded_blocks.starts
+                        assert np.array_equal(mapped_blocks.last_ids,
+                                              decoded_blocks.last_ids)
+                    checked += 1
+        assert checked > 100
+        assert arrays._arrays_of(leaf).field("body").lookup(b"onbekendwoord") is None

@@ -49,7 +49,8 @@ class IndexSnapshot:
         # when it is garbage-collected, as its lease does.
         self._close_searcher = weakref.finalize(self, searcher.close)
         try:
-            self.arrays = arrays if arrays is not None else GenerationArrays(searcher)
+            self.arrays = arrays if arrays is not None else GenerationArrays(
+                searcher, folder=Path(root) / generation)
         except BaseException:
             self.close()
             raise

@@ -49,7 +49,11 @@ from kennisbank.engine.integrity import (
     read_recorded,
 )
 from kennisbank.engine.parallel import ParallelWriter, use_vocabulary
+from kennisbank.engine.posting_arrays import FIELDS as ARRAY_FIELDS
+from kennisbank.engine.posting_arrays import SUFFIX as ARRAYS_SUFFIX
+from kennisbank.engine.posting_arrays import write_segment_arrays
 from kennisbank.engine.schema import FACET_MULTI, SCHEMA_VERSION, build_schema
+from kennisbank.engine.vectors import segment_postings
 from kennisbank.records import DocumentRecord, document_id
 
 LOCK_FILE = "indexer.lock"
@@ -386,6 +390,7 @@ class IndexWriteSession:
                 self._writer, ParallelWriter) else None
             if failure is not None:
                 raise failure
+            write_missing_arrays(self.path)
             self._check()
             self._make_durable()
         except BaseException:
@@ -451,6 +456,24 @@ class IndexWriteSession:
         if read_recorded(folder) is None:
             meta = {**generation_meta(self.root, self.previous), FILES_KEY: file_sums(folder)}
             atomic_write_text(folder / GENERATION_META, json.dumps(meta))
+
+
+def write_missing_arrays(folder: Path) -> None:
+    """Posting arrays (posting_arrays.py) for each segment of the generation in `folder`
+    that has none: the new segments of this run (the others came with their arrays as
+    hard links). Arrays of segments that are gone (merged away) are removed."""
+    current: set[str] = set()
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            segment = leaf.segment().segment_id()
+            current.add(segment)
+            path = folder / f"{segment}{ARRAYS_SUFFIX}"
+            if not path.exists():
+                write_segment_arrays(path, {field: segment_postings(leaf, field)
+                                            for field in ARRAY_FIELDS if field in leaf.schema})
+    for path in folder.glob(f"*{ARRAYS_SUFFIX}"):
+        if path.name[:-len(ARRAYS_SUFFIX)] not in current:
+            path.unlink()
 
 
 def read_manifest(ix: whoosh_index.Index) -> dict[str, ManifestEntry]:

@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
 from kennisbank.engine.facets import FacetColumns
+from kennisbank.engine.posting_arrays import SUFFIX as ARRAYS_SUFFIX
+from kennisbank.engine.posting_arrays import Postings, SegmentArrays
 
 # Scored postings of the most recently used terms (12 bytes per posting: a word in
 # half of a 100k-document library takes 0.6 MB).
@@ -97,7 +100,12 @@ class GenerationArrays:
     all snapshots of that generation (so by all request threads)."""
 
     def __init__(self, searcher: Searcher, cache_bytes: int = TERM_CACHE_BYTES,
-                 block_cache_bytes: int = BLOCK_CACHE_BYTES) -> None:
+                 block_cache_bytes: int = BLOCK_CACHE_BYTES, folder: Path | None = None
+                 ) -> None:
+        """`folder`: the generation's folder, where its segments' posting arrays are
+        (posting_arrays.py); without it every term is decoded from Whoosh's blocks."""
+        self._folder = folder
+        self._segment_arrays: dict[str, SegmentArrays | None] = {}
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         self.live = np.zeros(self.size, dtype=bool)
@@ -132,9 +140,27 @@ class GenerationArrays:
     def postings(self, searcher: Searcher, fieldname: str, btext: bytes
                  ) -> tuple[np.ndarray, np.ndarray, dict[int, PostingBlocks | None]]:
         """Live document numbers holding the term, their weights, and the blocks."""
-        docs, weights, blocks = read_postings(searcher.reader(), fieldname, btext)
+        docs, weights, blocks = read_postings(searcher.reader(), fieldname, btext,
+                                              self._arrays_of)
         keep = self.live[docs]
         return docs[keep].astype(np.int32), weights[keep], blocks
+
+    def _arrays_of(self, leaf) -> SegmentArrays | None:
+        """The segment's posting arrays, mapped once per generation; None when it has
+        none or they cannot be read (the Whoosh way then gives the same answer)."""
+        if self._folder is None:
+            return None
+        segment = leaf.segment().segment_id()
+        with self._lock:
+            if segment in self._segment_arrays:
+                return self._segment_arrays[segment]
+        path = self._folder / f"{segment}{ARRAYS_SUFFIX}"
+        try:
+            arrays = SegmentArrays(path)
+        except (OSError, ValueError):
+            arrays = None
+        with self._lock:
+            return self._segment_arrays.setdefault(segment, arrays)
 
     def term(self, searcher: Searcher, fieldname: str, btext: bytes) -> TermPostings:
         """A term's documents and BM25F scores, cached."""
@@ -228,21 +254,65 @@ class GenerationArrays:
         return lengths
 
 
-def read_postings(reader, fieldname: str, btext: bytes
+SegmentArraysOf = Callable[[Any], SegmentArrays | None]
+
+
+def read_postings(reader, fieldname: str, btext: bytes,
+                  arrays_of: SegmentArraysOf = lambda _leaf: None
                   ) -> tuple[np.ndarray, np.ndarray, dict[int, PostingBlocks | None]]:
     """All (document number, weight) postings of a term over every segment, deleted
-    documents included, read a block at a time rather than a posting at a time, and
-    each segment's block layout."""
+    documents included, and each segment's block layout: from the segment's posting
+    arrays where it has them (`arrays_of`, posting_arrays.py), else decoded from
+    Whoosh's blocks, a block at a time rather than a posting at a time."""
     all_docs, all_weights, blocks = [], [], {}
     for leaf, offset in reader.leaf_readers():
-        if (fieldname, btext) not in leaf:
+        found = _from_arrays(arrays_of(leaf), fieldname, btext, leaf.doc_count_all())
+        if found is None:
+            if (fieldname, btext) not in leaf:
+                continue
+            found = _matcher_postings(_raw_matcher(leaf, fieldname, btext))
+        elif not len(found[0]):
             continue
-        docs, weights, blocks[offset] = _matcher_postings(_raw_matcher(leaf, fieldname, btext))
+        docs, weights, blocks[offset] = found
         all_docs.append(docs + offset)
         all_weights.append(weights)
     if not all_docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), blocks
     return np.concatenate(all_docs), np.concatenate(all_weights), blocks
+
+
+def _from_arrays(arrays: SegmentArrays | None, fieldname: str, btext: bytes,
+                 segment_size: int
+                 ) -> tuple[np.ndarray, np.ndarray, PostingBlocks | None] | None:
+    """None when the segment has no arrays for the field (read it the Whoosh way);
+    empty arrays when the term is not in the segment. A document number outside the
+    segment means a damaged file: an error, so the reader checks the generation
+    (numpy would quietly count a negative number from the end)."""
+    field = arrays.field(fieldname) if arrays is not None else None
+    if field is None:
+        return None
+    postings = field.lookup(btext)
+    if postings is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), None
+    docs = postings.docs
+    if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= segment_size):
+        raise ValueError(f"posting arrays of {fieldname}:{btext!r} point outside the "
+                         "segment")
+    blocks = None if postings.block_starts is None else PostingBlocks(
+        postings.block_starts, postings.block_last.astype(np.int64))
+    return (postings.docs.astype(np.int64), postings.weights.astype(np.float64), blocks)
+
+
+def segment_postings(leaf, fieldname: str) -> list[tuple[bytes, Postings]]:
+    """Every term of a field in one segment with its postings (for posting_arrays)."""
+    found = []
+    for btext in leaf.lexicon(fieldname):
+        docs, weights, blocks = _matcher_postings(_raw_matcher(leaf, fieldname, btext))
+        found.append((btext, Postings(
+            docs.astype(np.int32), weights.astype(np.float32),
+            None if blocks is None else blocks.starts,
+            None if blocks is None else blocks.last_ids.astype(np.int32))))
+    return found
 
 
 def _raw_matcher(leaf, fieldname: str, btext: bytes):
