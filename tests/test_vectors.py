@@ -224,3 +224,11 @@ def test_every_segment_has_posting_arrays_equal_to_whoosh_decoding(
                     checked += 1
         assert checked > 100
         assert arrays._arrays_of(leaf).field("body").lookup(b"onbekendwoord") is None
+
+
+def test_another_whoosh_version_is_refused_with_a_clear_message() -> None:
+    from kennisbank.engine.whoosh_internals import UnsupportedWhooshError, check_version
+
+    check_version((2, 7, 5))
+    with pytest.raises(UnsupportedWhooshError, match=r"whoosh-reloaded 2\.7\.5.*2\.7\.4"):
+        check_version((2, 7, 4))

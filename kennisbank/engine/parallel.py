@@ -10,8 +10,9 @@ commit). What we add:
 - they analyse with the corpus vocabulary the parent's analyzer was given (compound
   splitting uses it; a writer process opens the index itself, so its analyzer would
   otherwise start without it);
-- `cancel()` stops them (Whoosh's only flags them in the parent's copy of the object,
-  leaving them blocked on their queue).
+- `cancel()` stops them (engine/whoosh_internals.py, where the hooks into MpWriter
+  live);
+- a writer process that fails says why with its exit status (`failure()`).
 
 A writer process that fails loses its segment's documents; the store's check of the
 document count before publishing turns that into a failed run, not a smaller index.
@@ -24,8 +25,8 @@ import signal
 from collections.abc import Mapping
 
 from whoosh.fields import Schema
-from whoosh.multiproc import MpWriter, SubWriterTask
 
+from kennisbank.engine.whoosh_internals import HookedMpWriter, HookedSubWriter
 from kennisbank.processes import die_with_parent
 
 ANALYZED_FIELDS = ("title", "body", "words")
@@ -43,14 +44,13 @@ def use_vocabulary(schema: Schema, counts: Mapping[str, int]) -> None:
         analyzer.use_vocabulary(counts)
 
 
-class _WriterProcess(SubWriterTask):
-    def __init__(self, *args: object, vocabulary: Mapping[str, int] | None,
+class _WriterProcess(HookedSubWriter):
+    def __init__(self, *whoosh_args: object, vocabulary: Mapping[str, int] | None,
                  parent_pid: int) -> None:
-        super().__init__(*args)
+        super().__init__(*whoosh_args)
         self.daemon = True
         self.vocabulary = vocabulary
         self.parent_pid = parent_pid
-        self._prepared = False
 
     def run(self) -> None:
         """A failure ends the process with an exit status, not a traceback on the
@@ -66,15 +66,12 @@ class _WriterProcess(SubWriterTask):
         except Exception:
             raise SystemExit(1) from None
 
-    def _process_file(self, filename: str, doc_count: int) -> None:
-        if not self._prepared:  # `self.writer` exists from here on
-            if self.vocabulary:
-                use_vocabulary(self.writer.schema, self.vocabulary)
-            self._prepared = True
-        super()._process_file(filename, doc_count)
+    def prepare(self, schema: Schema) -> None:
+        if self.vocabulary:
+            use_vocabulary(schema, self.vocabulary)
 
 
-class ParallelWriter(MpWriter):
+class ParallelWriter(HookedMpWriter):
     """Set `vocabulary` before adding documents: writer processes start with the
     first batch and take it along."""
 
@@ -82,17 +79,13 @@ class ParallelWriter(MpWriter):
         super().__init__(ix, procs=procs, multisegment=True, **kwargs)
         self.vocabulary: Mapping[str, int] | None = None
 
-    def _new_task(self) -> _WriterProcess:
-        task = _WriterProcess(self.storage, self.indexname, self.jobqueue, self.resultqueue,
-                              self.subargs, self.multisegment, vocabulary=self.vocabulary,
+    def new_process(self, *whoosh_args: object) -> _WriterProcess:
+        return _WriterProcess(*whoosh_args, vocabulary=self.vocabulary,
                               parent_pid=os.getpid())
-        self.tasks.append(task)
-        task.start()
-        return task
 
     def failure(self) -> Exception | None:
         """Why a writer process failed (after commit, when all have ended), or None."""
-        for task in self.tasks:
+        for task in self.processes():
             code = task.exitcode
             if code is not None and code > OS_ERROR_EXIT:
                 number = code - OS_ERROR_EXIT
@@ -101,12 +94,3 @@ class ParallelWriter(MpWriter):
                 return WriterProcessError(
                     f"een schrijfproces van de index stopte onverwacht (code {code})")
         return None
-
-    def cancel(self) -> None:
-        try:
-            for task in self.tasks:
-                if task.is_alive():
-                    task.kill()
-                task.join()
-        finally:
-            super().cancel()

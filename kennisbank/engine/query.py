@@ -17,6 +17,7 @@ from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
 from whoosh.reading import IndexReader
 
+from kennisbank.engine.whoosh_internals import wildcard_parts
 from kennisbank.fields import FACET_FIELDS, query_field_aliases
 
 SEARCHABLE_FIELDS = ("title", "body")
@@ -261,10 +262,7 @@ def _frequencies(q: wq.MultiTerm, reader: IndexReader) -> dict[bytes, int]:
     segment: one pass over each segment's vocabulary from the literal prefix, reading
     the frequency that comes with each entry (a separate lookup per word cost about
     25 µs, seconds for `a* b* … z*`)."""
-    if isinstance(q, wq.Prefix):
-        prefix, pattern = q.text, None
-    else:
-        prefix, pattern = q._find_prefix(q.text), re.compile(q._get_pattern())
+    prefix, pattern = wildcard_parts(q)
     frequencies: dict[bytes, int] = {}
     for leaf, _base in reader.leaf_readers():
         if q.fieldname not in leaf.schema:

@@ -23,12 +23,17 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
 from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.posting_arrays import SUFFIX as ARRAYS_SUFFIX
 from kennisbank.engine.posting_arrays import Postings, SegmentArrays
+from kennisbank.engine.whoosh_internals import (
+    block_at,
+    inline_postings,
+    posting_blocks,
+    raw_matcher,
+)
 
 # Scored postings of the most recently used terms (12 bytes per posting: a word in
 # half of a 100k-document library takes 0.6 MB).
@@ -270,7 +275,7 @@ def read_postings(reader, fieldname: str, btext: bytes,
         if found is None:
             if (fieldname, btext) not in leaf:
                 continue
-            found = _matcher_postings(_raw_matcher(leaf, fieldname, btext))
+            found = _matcher_postings(raw_matcher(leaf, fieldname, btext))
         elif not len(found[0]):
             continue
         docs, weights, blocks[offset] = found
@@ -307,7 +312,7 @@ def segment_postings(leaf, fieldname: str) -> list[tuple[bytes, Postings]]:
     """Every term of a field in one segment with its postings (for posting_arrays)."""
     found = []
     for btext in leaf.lexicon(fieldname):
-        docs, weights, blocks = _matcher_postings(_raw_matcher(leaf, fieldname, btext))
+        docs, weights, blocks = _matcher_postings(raw_matcher(leaf, fieldname, btext))
         found.append((btext, Postings(
             docs.astype(np.int32), weights.astype(np.float32),
             None if blocks is None else blocks.starts,
@@ -315,38 +320,20 @@ def segment_postings(leaf, fieldname: str) -> list[tuple[bytes, Postings]]:
     return found
 
 
-def _raw_matcher(leaf, fieldname: str, btext: bytes):
-    """The segment's postings of a term without Whoosh's deleted-documents filter
-    (callers drop deleted documents themselves)."""
-    return leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
-
-
 def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray, PostingBlocks | None]:
-    docs: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    if isinstance(matcher, W3LeafMatcher):
-        # Whole blocks from the codec's own decoding (whoosh-reloaded 2.7.5, pinned).
-        starts, last_ids, position = [], [], matcher._baseoffset
-        while matcher.is_active():
-            starts.append(position)
-            last_ids.append(matcher._maxid)
-            matcher._read_ids()
-            matcher._read_weights()
-            docs.append(np.asarray(matcher._ids, dtype=np.int64))
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            position = matcher._nextoffset
-            matcher._next_block()
-        blocks = PostingBlocks(tuple(starts), np.asarray(last_ids, dtype=np.int64))
-    else:  # short posting lists are stored inline with the term
-        ids, values = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            values.append(matcher.weight())
-            matcher.next()
-        docs.append(np.asarray(ids, dtype=np.int64))
-        weights.append(np.asarray(values, dtype=np.float64))
-        blocks = None
-    return np.concatenate(docs), np.concatenate(weights), blocks
+    blocks = posting_blocks(matcher)
+    if blocks is None:  # short posting lists are stored inline with the term
+        ids, weights = inline_postings(matcher)
+        return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
+                None)
+    starts, last_ids, docs, weights = [], [], [], []
+    for start, last_id, block_ids, block_weights in blocks:
+        starts.append(start)
+        last_ids.append(last_id)
+        docs.append(np.asarray(block_ids, dtype=np.int64))
+        weights.append(np.asarray(block_weights, dtype=np.float64))
+    return (np.concatenate(docs), np.concatenate(weights),
+            PostingBlocks(tuple(starts), np.asarray(last_ids, dtype=np.int64)))
 
 
 class _BoundedCache:
@@ -394,22 +381,15 @@ class _BlockReader:
         """(segment-local documents, values) of the block; an inline posting list is
         block 0."""
         if self._matcher is None:
-            self._matcher = _raw_matcher(self.leaf, self.fieldname, self.btext)
+            self._matcher = raw_matcher(self.leaf, self.fieldname, self.btext)
         matcher = self._matcher
         if self.blocks is None:
-            ids, values = [], []
-            while matcher.is_active():
-                ids.append(matcher.id())
-                values.append(matcher.value())
-                matcher.next()
+            ids, values = inline_postings(matcher, values=True)
             self._matcher = None  # consumed
             return tuple(ids), tuple(values)
         if block >= len(self.blocks.starts):
             return (), ()
-        matcher._goto(self.blocks.starts[block])
-        matcher._read_ids()
-        matcher._read_values()
-        return tuple(matcher._ids), tuple(matcher._values)
+        return block_at(matcher, self.blocks.starts[block])
 
 
 def _one(_value: object) -> int:

@@ -1,0 +1,141 @@
+"""Every use of Whoosh beyond its documented API, in one place.
+
+Why: reading posting blocks whole (instead of a posting at a time), reading one block
+by its file offset, and hooking into the multi-process writer make search and
+indexing several times faster, but they depend on attributes Whoosh does not
+promise to keep. They are written for one version, checked at import: another
+version stops the program with a clear message instead of giving wrong answers.
+Everything else in kennisbank/engine uses Whoosh's public API.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import whoosh
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.multiproc import MpWriter, SubWriterTask
+
+SUPPORTED_VERSION = (2, 7, 5)  # whoosh-reloaded, pinned in pyproject.toml
+
+
+class UnsupportedWhooshError(ImportError):
+    """The installed Whoosh is not the version this module was written for."""
+
+
+def check_version(found: tuple = tuple(whoosh.__version__)) -> None:
+    if found[:3] != SUPPORTED_VERSION:
+        wanted = ".".join(map(str, SUPPORTED_VERSION))
+        raise UnsupportedWhooshError(
+            f"De Kennisbank werkt met whoosh-reloaded {wanted}, maar versie "
+            f"{'.'.join(map(str, found))} is geïnstalleerd. Installeer de juiste versie "
+            f"opnieuw: pip install 'whoosh-reloaded=={wanted}'")
+
+
+check_version()
+
+
+# --- reading postings --------------------------------------------------------------
+
+def raw_matcher(leaf: Any, fieldname: str, btext: bytes) -> Any:
+    """A segment's postings of a term without Whoosh's deleted-documents filter
+    (callers drop deleted documents themselves)."""
+    return leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+
+
+def posting_blocks(matcher: Any) -> Iterator[tuple[int, int, tuple, Any]] | None:
+    """(file offset, last document, documents, weights) of each block of a term's
+    postings, decoded by the codec a whole block at a time; None for a short posting
+    list stored inline with the term (read it with `inline_postings`)."""
+    if not isinstance(matcher, W3LeafMatcher):
+        return None
+
+    def blocks() -> Iterator[tuple[int, int, tuple, Any]]:
+        position = matcher._baseoffset
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            yield position, matcher._maxid, matcher._ids, matcher._weights
+            position = matcher._nextoffset
+            matcher._next_block()
+
+    return blocks()
+
+
+def inline_postings(matcher: Any, values: bool = False) -> tuple[list[int], list]:
+    """(documents, weights or raw values) of a posting list, a posting at a time."""
+    ids, found = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        found.append(matcher.value() if values else matcher.weight())
+        matcher.next()
+    return ids, found
+
+
+def block_at(matcher: Any, offset: int) -> tuple[tuple[int, ...], tuple[bytes, ...]]:
+    """(documents, raw values) of the posting block at a file offset."""
+    matcher._goto(offset)
+    matcher._read_ids()
+    matcher._read_values()
+    return tuple(matcher._ids), tuple(matcher._values)
+
+
+# --- queries -------------------------------------------------------------------------
+
+def wildcard_parts(q: wq.Prefix | wq.Wildcard) -> tuple[str, re.Pattern | None]:
+    """The literal start of a prefix or wildcard query and, for a wildcard, the
+    pattern a word must match (None: every word with the prefix)."""
+    if isinstance(q, wq.Prefix):
+        return q.text, None
+    return q._find_prefix(q.text), re.compile(q._get_pattern())
+
+
+# --- the multi-process writer ------------------------------------------------------
+
+class HookedSubWriter(SubWriterTask):
+    """A writer process of MpWriter that calls `prepare(schema)` once, in the process,
+    before it indexes its first batch (Whoosh offers no such hook)."""
+
+    def __init__(self, *whoosh_args: object) -> None:
+        super().__init__(*whoosh_args)
+        self._prepared = False
+
+    def prepare(self, schema: Any) -> None:
+        """Override: runs in the writer process, with the schema it indexes with."""
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        if not self._prepared:  # `self.writer` exists from here on
+            self.prepare(self.writer.schema)
+            self._prepared = True
+        super()._process_file(filename, doc_count)
+
+
+class HookedMpWriter(MpWriter):
+    """MpWriter whose writer processes are `new_process(*whoosh_args)`, are listed by
+    `processes()`, and are killed by `cancel()` (Whoosh's only flags them in the
+    parent's copy of the object, leaving them blocked on their queue)."""
+
+    def new_process(self, *whoosh_args: object) -> HookedSubWriter:
+        return HookedSubWriter(*whoosh_args)
+
+    def _new_task(self) -> HookedSubWriter:
+        task = self.new_process(self.storage, self.indexname, self.jobqueue,
+                                self.resultqueue, self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def processes(self) -> list[HookedSubWriter]:
+        return list(self.tasks)
+
+    def cancel(self) -> None:
+        try:
+            for task in self.tasks:
+                if task.is_alive():
+                    task.kill()
+                task.join()
+        finally:
+            super().cancel()
