@@ -305,6 +305,7 @@ def render(result: dict, size: int | None = None) -> str:
     text += ("\n\nindex s: the peers from cached extracted text (extraction excluded); "
              f"Kennisbank from {kb_build.get('source', '?')}, extraction included. "
              "first search: open + the first query of queries.txt in a fresh process.")
+    text += "\n\n" + by_kind(result)
     if "kennisbank" in engines:
         ours_b, ours_c, ours_w = kb_build, cold["kennisbank"], warm["kennisbank"]["latency"]
         ratio_rows = []
@@ -324,6 +325,39 @@ def render(result: dict, size: int | None = None) -> str:
         text += "\n\n" + table(("cold target", "measured", "goal", ""),
                                cold_targets(result, size))
     return text
+
+
+def _kinds(queries: list[BenchQuery]) -> dict[str, list[int]]:
+    """Positions of the cold queries per kind (a filtered query also counts in its kind)."""
+    kinds: dict[str, list[int]] = {"1 word": [], "2-4 words": [], "phrase": [],
+                                   "with filters": []}
+    for i, query in enumerate(queries):
+        if '"' in query.text:
+            kinds["phrase"].append(i)
+        else:
+            kinds["1 word" if len(query.text.split()) == 1 else "2-4 words"].append(i)
+        if query.filters:
+            kinds["with filters"].append(i)
+    return kinds
+
+
+def by_kind(result: dict) -> str:
+    """Cold p50 / p95 per kind of query and engine: where the cold time goes."""
+    engines = result["engines"]
+    rows = []
+    for kind, positions in _kinds(load_queries(COLD_QUERIES_FILE)).items():
+        if not positions:
+            continue
+        cells = []
+        for name in engines:
+            samples = result["cold"][name]["samples"]
+            if len(samples) <= max(positions):
+                return ""  # the query file changed since the run
+            summary = latency_summary([samples[i] for i in positions])
+            cells.append(f"{summary['p50']:.1f} / {summary['p95']:.1f}")
+        rows.append((kind, len(positions), *cells))
+    return table(("cold, by kind (p50 / p95 ms)", "queries", *(LABELS[n] for n in engines)),
+                 rows)
 
 
 def cold_targets(result: dict, size: int | None) -> list[tuple]:
