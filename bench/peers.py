@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import importlib.util
 import json
 import statistics
@@ -58,7 +59,7 @@ from cold_queries import COLD_QUERIES_FILE
 from search_bench import QUERIES_FILE, BenchQuery, Server, _get, load_queries
 
 ENGINES = ("kennisbank", "tantivy", "sqlite")
-PEERS = ("tantivy", "sqlite")
+PEER_MODULES = {"tantivy": "peer_tantivy", "sqlite": "peer_sqlite"}
 LABELS = {"kennisbank": "Kennisbank (SearchService)", "tantivy": "tantivy-py 0.27",
           "sqlite": "SQLite FTS5"}
 # The targets for the cold set (in-process, full job) and the first search.
@@ -89,8 +90,7 @@ def open_engine(name: str, folder: Path) -> tuple[Callable[[BenchQuery], int],
         return kennisbank, service.close
     from peer_query import parse
 
-    module = __import__("peer_tantivy" if name == "tantivy" else "peer_sqlite")
-    engine = module.Engine(folder)
+    engine = importlib.import_module(PEER_MODULES[name]).Engine(folder)
 
     def peer(query: BenchQuery) -> int:
         return engine.search(parse(query.text, dict(query.filters)))["total"]
@@ -103,7 +103,7 @@ def _import_engine(name: str) -> None:
     if name == "kennisbank":
         import kennisbank.search  # noqa: F401
     else:
-        __import__("peer_tantivy" if name == "tantivy" else "peer_sqlite")
+        importlib.import_module(PEER_MODULES[name])
 
 
 # --- child processes -----------------------------------------------------------------
@@ -113,7 +113,7 @@ def child_build(name: str, corpus: Path, cache: str, folder: Path) -> dict:
     from peer_docs import load_docs
 
     docs = load_docs(corpus, Path(cache) if cache else None)
-    module = __import__("peer_tantivy" if name == "tantivy" else "peer_sqlite")
+    module = importlib.import_module(PEER_MODULES[name])
     began, began_cpu = time.perf_counter(), time.process_time()
     count = module.build(docs, folder)
     return {"seconds": time.perf_counter() - began, "cpu_s": time.process_time() - began_cpu,
