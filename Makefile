@@ -43,16 +43,22 @@ test: $(VENV)/.installed-test | $(CHROMIUM) $(DUTCH_PDF)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
+# The benchmark's peer engines (tantivy); SQLite FTS5 comes with Python.
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 bench-html: $(VENV)/.installed-test
 	$(BIN)/python bench/html_extraction.py
 
-# Speed and memory at scale (issue 7): corpus build, indexing, search, HTTP, RSS.
+# Speed and memory at scale (issue 7): corpus build, indexing, search, HTTP, RSS; and
+# (issue 14) the same job on tantivy-py and SQLite FTS5, warm and cold (bench/peers.py).
 # Not part of `make test`; needs Debian's Dutch documentation (apt-get, as root).
 # BENCH_SIZES="1000 10000 100000" for the full set (100k takes hours on 2 cores).
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-bench
 	for size in $(BENCH_SIZES); do $(BIN)/python bench/run_all.py --size $$size || exit 1; done
 
 # Installs Debian's Dutch documentation (apt-get, as root) for the collection.

@@ -31,7 +31,7 @@ if str(CODE_ROOT) not in sys.path:
     sys.path.insert(0, str(CODE_ROOT))
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 PACKAGES = ("whoosh-reloaded", "pypdf", "trafilatura", "lxml", "beautifulsoup4", "flask",
-            "waitress", "PyStemmer", "fpdf2")
+            "waitress", "PyStemmer", "fpdf2", "tantivy")
 
 
 # --- memory --------------------------------------------------------------------------

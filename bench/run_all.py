@@ -3,9 +3,10 @@
 Why: numbers are only comparable when they come from the same corpus, the same steps
 and a record of the machine, versions and code they were measured on. This script
 builds (or reuses) the corpus, runs the indexing benchmark, the search benchmark (in
-process and over HTTP, with the web app's RSS) and optionally both profiles, each as a
-child process; then prints the tables with the issue's targets and writes everything
-to `bench/results/<time>-scale-<size>.json`.
+process and over HTTP, with the web app's RSS), the peer benchmark (the same job on
+tantivy-py and SQLite FTS5, warm and on the cold query set; `peers.py`) and optionally
+both profiles, each as a child process; then prints the tables with the issue's
+targets and writes everything to `bench/results/<time>-scale-<size>.json`.
 
 `--code HEAD` (or any commit) benchmarks that commit instead of the working tree: it is
 exported with `git archive` (read-only for the repository) to `bench/corpora/.code-*`
@@ -15,7 +16,7 @@ numbers mid-run.
 Run::
 
     python bench/run_all.py --size 10000 [--code HEAD] [--repeat 1] [--search-repeat 5]
-        [--no-baseline] [--no-http] [--one-job] [--profile]
+        [--no-baseline] [--no-http] [--no-peers] [--one-job] [--profile]
 """
 
 from __future__ import annotations
@@ -88,9 +89,14 @@ def _capture(script: str, *args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def targets(size: int, index: dict | None, search: dict | None) -> list[tuple]:
+def targets(size: int, index: dict | None, search: dict | None,
+            peers: dict | None = None) -> list[tuple]:
     """The issue's targets next to the measured values (wall time, medians)."""
     rows = []
+    if peers:
+        from peers import cold_targets
+
+        rows.extend(cold_targets(peers, size))
     if search:
         p95 = search["in_process"]["ours"]["p95"]
         goal = P95_TARGET_MS.get(size)
@@ -125,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search-repeat", type=int, default=5)
     parser.add_argument("--no-baseline", action="store_true", help="skip the slow baseline")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="skip the tantivy / SQLite FTS5 comparison and the cold set")
     parser.add_argument("--searches", type=int, default=1000,
                         help="HTTP searches before reading the web app's RSS")
     parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
@@ -158,6 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     search_args = ["--index", str(work / "ours"), "--repeat", str(args.search_repeat),
                    "--searches", str(args.searches), "--clients", str(args.clients)]
     search = _run("search_bench.py", *search_args, *(["--no-http"] * args.no_http), env=env)
+    peers = None
+    if not args.no_peers:
+        peer_args = ["--corpus", str(corpus), "--index", str(work / "ours"), "--work",
+                     str(CORPORA / f"scale-{args.size}-peers"), "--size", str(args.size),
+                     "--repeat", str(args.search_repeat)]
+        if index:
+            peer_args += ["--kennisbank-index-s", str(index["summary"]["full"]["seconds"])]
+        peers = _run("peers.py", *peer_args, *(["--no-http"] * args.no_http), env=env)
 
     profiles = {}
     if args.profile:
@@ -171,10 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_info()
     machine["code_commit"] = commit
     result = {"size": args.size, "machine": machine, "corpus": corpus_info,
-              "index": index, "search": search, "profiles": profiles,
+              "index": index, "search": search, "peers": peers, "profiles": profiles,
               "seconds": round(time.monotonic() - began, 1)}
     print(f"\n## Scale {args.size}: targets (code: {commit})\n")
-    print(table(("target", "measured", "goal", ""), targets(args.size, index, search)))
+    print(table(("target", "measured", "goal", ""), targets(args.size, index, search, peers)))
     print(write_result(f"scale-{args.size}", result))
     return 0
 
