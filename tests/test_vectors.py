@@ -103,6 +103,8 @@ def test_parsed_queries_match_and_score_as_in_whoosh(layered: SearchService,
 @pytest.mark.parametrize("q", [
     wq.Phrase("body", ["integraal", "kindcentrum"], slop=3),
     wq.Phrase("body", ["kindcentrum", "integraal"], slop=2, boost=2.0),
+    wq.Phrase("body", ["kindcentrum", "werkt", "samen"]),
+    wq.Phrase("title", ["verslag", "17"]),
     wq.Or([wq.Term("body", "ouder")], boost=5.0),  # one subquery: Whoosh ignores the boost
     wq.And([wq.Term("body", "ouder"), wq.Term("title", "verslag")], boost=0.5),
     wq.AndMaybe(wq.Term("body", "kindcentrum"), wq.Term("body", "integral")),
@@ -174,6 +176,22 @@ def test_positions_read_from_a_documents_own_block_equal_a_full_walk(
         found = snap.arrays.posting_values(snap._searcher, "body", term.encode(), wanted)
         again = snap.arrays.posting_values(snap._searcher, "body", term.encode(), wanted)
     assert found == again == {d: walked[d] for d in wanted if d in walked}
+    with layered._pool.borrow() as snap:
+        decode = snap._searcher.schema["body"].format.decode_positions
+        mapped = snap.arrays.term_positions(snap._searcher, "body", term.encode())
+        assert {d: mapped.of(d).tolist() for d in walked} == {
+            d: decode(value) for d, value in walked.items()}
+
+
+def test_the_proximity_re_rank_agrees_with_and_without_position_arrays(
+        layered: SearchService, monkeypatch: pytest.MonkeyPatch) -> None:
+    terms = ("integral", "kindcentrum")
+    with layered._pool.borrow() as snap:
+        docs = np.flatnonzero(snap.arrays.live).tolist()  # the re-rank sees live hits
+        mapped = snap.close_together(docs, terms, 2)
+        monkeypatch.setattr(snap.arrays, "term_positions", lambda *_args: None)
+        decoded = snap.close_together(docs, terms, 2)
+    assert mapped == decoded and 0 < len(mapped) < len(docs)
 
 
 def test_decoded_blocks_kept_for_the_next_search_stay_within_budget(

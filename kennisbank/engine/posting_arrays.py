@@ -17,8 +17,12 @@ words: the unstemmed forms the exact-word boost and "Bedoelde u" use):
   numbers, int32) and `weights` (term frequencies, float32), deleted documents
   included (readers drop those);
 - `block_index`, `block_starts`, `block_last`: each term's Whoosh posting blocks (file
-  offsets and last document), so positions can still be read from the one block that
-  holds a document; an empty range for postings stored inline with the term.
+  offsets and last document), so character offsets (for snippets) can still be read
+  from the one block that holds a document; an empty range for postings stored inline
+  with the term;
+- for fields with positions (title, body): `position_counts` per posting,
+  `position_starts` per term and `positions` (uint32) in a row, so phrases and the
+  proximity re-rank are vector operations too.
 
 Layout: MAGIC, the header length (8 bytes, little endian), a JSON header naming each
 array's field, name, dtype, offset (from the 64-byte aligned end of the header) and
@@ -53,6 +57,15 @@ class Postings:
     weights: np.ndarray
     block_starts: tuple[int, ...] | None  # None: stored inline with the term
     block_last: np.ndarray | None
+    # (number of positions per posting, the positions in a row); None: the field
+    # keeps no positions
+    positions: tuple[np.ndarray, np.ndarray] | None = None
+
+    def positions_of(self, index: int) -> np.ndarray:
+        """The positions of the `index`-th posting."""
+        counts, flat = self.positions
+        start = int(counts[:index].sum())
+        return flat[start:start + int(counts[index])]
 
 
 class FieldArrays:
@@ -79,8 +92,13 @@ class FieldArrays:
         block_first, block_end = int(a["block_index"][term]), int(a["block_index"][term + 1])
         blocks = None if block_first == block_end else tuple(
             a["block_starts"][block_first:block_end].tolist())
+        positions = None
+        if "positions" in a:
+            base, end = int(a["position_starts"][term]), int(a["position_starts"][term + 1])
+            positions = (a["position_counts"][first:last], a["positions"][base:end])
         return Postings(a["docs"][first:last], a["weights"][first:last], blocks,
-                        None if blocks is None else a["block_last"][block_first:block_end])
+                        None if blocks is None else a["block_last"][block_first:block_end],
+                        positions)
 
 
 class SegmentArrays:
@@ -141,7 +159,14 @@ def _field_arrays(terms: list[tuple[bytes, Postings]]) -> dict[str, np.ndarray]:
     order = np.argsort(hashes, kind="stable")
     lengths = [len(postings.docs) for _b, postings in terms]
     block_counts = [len(p.block_starts) if p.block_starts else 0 for _b, p in terms]
-    return {
+    positions = {}
+    if terms and all(p.positions is not None for _b, p in terms):
+        positions = {
+            "position_counts": _concatenated([p.positions[0] for _b, p in terms], np.uint32),
+            "position_starts": _cumulative([len(p.positions[1]) for _b, p in terms]),
+            "positions": _concatenated([p.positions[1] for _b, p in terms], np.uint32),
+        }
+    return {**positions,
         "hashes": hashes[order],
         "order": order.astype(np.int64),
         "terms": np.frombuffer(b"".join(btext for btext, _p in terms), dtype=np.uint8),

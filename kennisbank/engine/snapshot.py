@@ -193,13 +193,23 @@ class IndexSnapshot:
         """The documents in which all `terms` occur within a window of
         len(terms) - 1 + slop positions."""
         docnums = sorted(set(docnums))
-        found = found or self.occurrences(fieldname)
-        for term in terms:
-            found.read(term, docnums)
+        field = self._searcher.schema[fieldname]
+        arrays = [self.arrays.term_positions(self._searcher, fieldname, field.to_bytes(term))
+                  for term in terms]
+        if all(found_term is not None for found_term in arrays):
+            def positions(docnum: int, index: int) -> Iterable[int]:
+                return arrays[index].of(docnum).tolist()
+        else:
+            found = found or self.occurrences(fieldname)
+            for term in terms:
+                found.read(term, docnums)
+
+            def positions(docnum: int, index: int) -> Iterable[int]:
+                return (pos for pos, _start, _end in found.occurrences(docnum, terms[index]))
         close = set()
         for docnum in docnums:
-            occurrences = sorted((pos, index) for index, term in enumerate(terms)
-                                 for pos, _start, _end in found.occurrences(docnum, term))
+            occurrences = sorted((pos, index) for index in range(len(terms))
+                                 for pos in positions(docnum, index))
             if _smallest_window(occurrences, len(terms)) <= len(terms) - 1 + slop:
                 close.add(docnum)
         return close

@@ -65,6 +65,32 @@ class TermPostings:
 
 
 @dataclass(frozen=True)
+class TermPositions:
+    """Where a term occurs, from the posting arrays: `docs` (sorted document numbers,
+    deleted ones included), `offsets` (where each one's positions start in `flat`; one
+    more than `docs`) and `flat`, the positions in a row."""
+
+    docs: np.ndarray
+    offsets: np.ndarray
+    flat: np.ndarray
+
+    def occurrence_keys(self, docnums: np.ndarray) -> np.ndarray:
+        """`document << 32 | position` of every occurrence in `docnums` (sorted, each
+        holding the term): one sorted array to match phrases with."""
+        index = np.searchsorted(self.docs, docnums)
+        begin, count = self.offsets[index], self.offsets[index + 1] - self.offsets[index]
+        within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        positions = self.flat[np.repeat(begin, count) + within].astype(np.uint64)
+        return (np.repeat(docnums.astype(np.uint64), count) << np.uint64(32)) | positions
+
+    def of(self, docnum: int) -> np.ndarray:
+        i = int(np.searchsorted(self.docs, docnum))
+        if i == len(self.docs) or self.docs[i] != docnum:
+            return self.flat[:0]
+        return self.flat[self.offsets[i]:self.offsets[i + 1]]
+
+
+@dataclass(frozen=True)
 class Scored:
     """Which documents match (`mask`) and their scores (0 where they do not)."""
 
@@ -122,6 +148,7 @@ class GenerationArrays:
         self._path_order: np.ndarray | None = None
         self._phrases = _BoundedCache(PHRASE_CACHE_ENTRIES, _one)
         self._blocks = _BoundedCache(block_cache_bytes, _block_size)
+        self._positions = _BoundedCache(block_cache_bytes, _positions_size)
         self._lock = threading.Lock()
 
     def dates(self, searcher: Searcher, fieldname: str = "date") -> np.ndarray:
@@ -149,6 +176,35 @@ class GenerationArrays:
                                               self._arrays_of)
         keep = self.live[docs]
         return docs[keep].astype(np.int32), weights[keep], blocks
+
+    def term_positions(self, searcher: Searcher, fieldname: str, btext: bytes
+                       ) -> TermPositions | None:
+        """The term's positions over every segment, from the posting arrays; None
+        when a segment that holds the term has none (read them the Whoosh way)."""
+        key = ("positions", fieldname, btext)
+        cached = self._positions.get(key)
+        if cached is not None:
+            return cached
+        docs, counts, flats = [], [], []
+        for leaf, offset in searcher.reader().leaf_readers():
+            arrays = self._arrays_of(leaf)
+            field = arrays.field(fieldname) if arrays is not None else None
+            if field is None:
+                return None
+            postings = field.lookup(btext)
+            if postings is None:
+                continue
+            if postings.positions is None:
+                return None
+            docs.append(postings.docs.astype(np.int64) + offset)
+            counts.append(postings.positions[0].astype(np.int64))
+            flats.append(postings.positions[1])
+        if not docs:
+            return None
+        offsets = np.zeros(sum(map(len, counts)) + 1, dtype=np.int64)
+        np.cumsum(np.concatenate(counts), out=offsets[1:])
+        found = TermPositions(np.concatenate(docs), offsets, np.concatenate(flats))
+        return self._positions.put(key, found)
 
     def _arrays_of(self, leaf) -> SegmentArrays | None:
         """The segment's posting arrays, mapped once per generation; None when it has
@@ -309,15 +365,36 @@ def _from_arrays(arrays: SegmentArrays | None, fieldname: str, btext: bytes,
 
 
 def segment_postings(leaf, fieldname: str) -> list[tuple[bytes, Postings]]:
-    """Every term of a field in one segment with its postings (for posting_arrays)."""
+    """Every term of a field in one segment with its postings, and their positions
+    where the field keeps them (for posting_arrays)."""
+    fmt = leaf.schema[fieldname].format
+    with_positions = fmt.supports("positions")
     found = []
     for btext in leaf.lexicon(fieldname):
-        docs, weights, blocks = _matcher_postings(raw_matcher(leaf, fieldname, btext))
+        matcher = raw_matcher(leaf, fieldname, btext)
+        blocks = posting_blocks(matcher, values=with_positions)
+        if blocks is None:
+            ids, weights = inline_postings(matcher)
+            _ids, values = inline_postings(raw_matcher(leaf, fieldname, btext), values=True)
+            parts = [(None, None, ids, weights, values)]
+        else:
+            parts = list(blocks)
+        docs = np.concatenate([np.asarray(p[2], dtype=np.int32) for p in parts])
         found.append((btext, Postings(
-            docs.astype(np.int32), weights.astype(np.float32),
-            None if blocks is None else blocks.starts,
-            None if blocks is None else blocks.last_ids.astype(np.int32))))
+            docs, np.concatenate([np.asarray(p[3], dtype=np.float32) for p in parts]),
+            None if blocks is None else tuple(p[0] for p in parts),
+            None if blocks is None else np.asarray([p[1] for p in parts], dtype=np.int32),
+            _positions(fmt, [v for p in parts for v in p[4]]) if with_positions else None)))
     return found
+
+
+def _positions(fmt, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(positions per posting, all positions in a row) of raw posting values."""
+    decoded = [fmt.decode_positions(value) for value in values]
+    counts = np.fromiter(map(len, decoded), dtype=np.uint32, count=len(decoded))
+    flat = np.fromiter((p for ps in decoded for p in ps), dtype=np.uint32,
+                       count=int(counts.sum()))
+    return counts, flat
 
 
 def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray, PostingBlocks | None]:
@@ -327,7 +404,7 @@ def _matcher_postings(matcher) -> tuple[np.ndarray, np.ndarray, PostingBlocks | 
         return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
                 None)
     starts, last_ids, docs, weights = [], [], [], []
-    for start, last_id, block_ids, block_weights in blocks:
+    for start, last_id, block_ids, block_weights, _values in blocks:
         starts.append(start)
         last_ids.append(last_id)
         docs.append(np.asarray(block_ids, dtype=np.int64))
@@ -390,6 +467,10 @@ class _BlockReader:
         if block >= len(self.blocks.starts):
             return (), ()
         return block_at(matcher, self.blocks.starts[block])
+
+
+def _positions_size(found: TermPositions) -> int:
+    return found.docs.nbytes + found.offsets.nbytes + 64  # `flat` is a view of the file
 
 
 def _one(_value: object) -> int:
@@ -528,6 +609,10 @@ class QueryVectors:
 
     def _phrase_docs(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
         field = self._searcher.schema[q.fieldname]
+        words = [self._arrays.term_positions(self._searcher, q.fieldname,
+                                             field.to_bytes(word)) for word in q.words]
+        if all(word is not None for word in words):
+            return _phrase_in_arrays(words, candidates, q.slop)
         matchers = [self._reader.postings(q.fieldname, field.to_bytes(word))
                     for word in q.words]
         decode = field.format.decode_positions
@@ -542,13 +627,28 @@ class QueryVectors:
         return np.asarray(found, dtype=np.int64)
 
     def _multiterm(self, q: wq.MultiTerm) -> Scored | None:
-        texts = [text for text in q._btexts(self._reader) if text]
+        texts = [text for _fieldname, text in q.expanded_terms(self._reader) if text]
         if not texts:
             return self._empty()
         if len(texts) == 1:
             return self._term(q.fieldname, texts[0])
         return self._compound(wq.Or([wq.Term(q.fieldname, text) for text in texts],
                                     boost=q.boost))
+
+
+def _phrase_in_arrays(words: list[TermPositions], candidates: np.ndarray, slop: int
+                      ) -> np.ndarray:
+    """The candidates in which some occurrence of each word follows one of the
+    previous word within 1..slop positions (as `_in_sequence`), for all candidates at
+    once."""
+    reached = words[0].occurrence_keys(candidates)
+    for word in words[1:]:
+        following = word.occurrence_keys(candidates)
+        wanted = np.concatenate([reached + np.uint64(step) for step in range(1, slop + 1)])
+        reached = following[np.isin(following, wanted)]
+        if not len(reached):
+            break
+    return np.unique(reached >> np.uint64(32)).astype(np.int64)
 
 
 def _in_sequence(positions: list[list[int]], slop: int) -> bool:

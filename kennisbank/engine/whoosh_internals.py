@@ -46,19 +46,23 @@ def raw_matcher(leaf: Any, fieldname: str, btext: bytes) -> Any:
     return leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
 
 
-def posting_blocks(matcher: Any) -> Iterator[tuple[int, int, tuple, Any]] | None:
-    """(file offset, last document, documents, weights) of each block of a term's
-    postings, decoded by the codec a whole block at a time; None for a short posting
-    list stored inline with the term (read it with `inline_postings`)."""
+def posting_blocks(matcher: Any, values: bool = False
+                   ) -> Iterator[tuple[int, int, tuple, Any, tuple | None]] | None:
+    """(file offset, last document, documents, weights, raw values or None) of each
+    block of a term's postings, decoded by the codec a whole block at a time; None for
+    a short posting list stored inline with the term (read it with `inline_postings`)."""
     if not isinstance(matcher, W3LeafMatcher):
         return None
 
-    def blocks() -> Iterator[tuple[int, int, tuple, Any]]:
+    def blocks() -> Iterator[tuple[int, int, tuple, Any, tuple | None]]:
         position = matcher._baseoffset
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
-            yield position, matcher._maxid, matcher._ids, matcher._weights
+            if values:
+                matcher._read_values()
+            yield (position, matcher._maxid, matcher._ids, matcher._weights,
+                   matcher._values if values else None)
             position = matcher._nextoffset
             matcher._next_block()
 
