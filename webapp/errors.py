@@ -12,6 +12,8 @@ from kennisbank.engine.store import IndexMissingError
 from kennisbank.webapp.offload import WorkFailed
 from kennisbank.webapp.params import ParameterError
 
+# How long a client is asked to wait when the server is busy (503 with Retry-After).
+RETRY_AFTER_SECONDS = 10
 MESSAGES: dict[int, tuple[str, str]] = {
     400: ("Ongeldige zoekopdracht", "Deze zoekopdracht kunnen we niet uitvoeren."),
     401: ("Inloggen nodig", "Voor deze pagina is een wachtwoord nodig."),
@@ -62,7 +64,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(WorkFailed)
     def work_failed(error: WorkFailed):
         body, status = error_response(503, str(error), "Even geduld")
-        return body, status, {"Retry-After": "10"}
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(IndexMissingError)
     def index_missing(error: IndexMissingError):

@@ -15,7 +15,7 @@ from kennisbank.search import SearchService
 # An export holds at most this many documents, the best first (README, "Export"), read
 # and sent this many at a time; app.config EXPORT_MAX_ROWS / EXPORT_PART_ROWS override.
 MAX_EXPORT_ROWS = 1000
-EXPORT_PART_ROWS = 25
+EXPORT_PART_ROWS = 100
 EXPORT_HEADER = "X-Kennisbank-Export"
 CSV_COLUMNS = ("titel", "soort", "organisatie", "jaar", "paginas", "link")
 # Characters that make a spreadsheet read a cell as a formula.

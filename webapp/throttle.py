@@ -24,13 +24,12 @@ from dataclasses import dataclass, field
 
 from flask import Flask, Response, current_app, g, request
 
-from kennisbank.webapp.errors import AccessRefused
+from kennisbank.webapp.errors import RETRY_AFTER_SECONDS, AccessRefused
 
 GATE_KEY = "kennisbank.expensive_gate"
 EXPENSIVE_ENDPOINTS = frozenset({"api.export_csv", "api.export_ris"})
 SEARCH_ENDPOINTS = frozenset({"pages.search", "api.search"})
 WILDCARD_CHARS = ("*", "?")
-RETRY_AFTER_SECONDS = 10
 BUSY_TITLE = "Even geduld"
 BUSY_MESSAGE = ("De Kennisbank is op dit moment druk met andere exports of zoekopdrachten "
                 "met jokertekens (* of ?). Probeer het over {seconds} seconden opnieuw. "
