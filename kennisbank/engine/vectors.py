@@ -203,7 +203,8 @@ class GenerationArrays:
             return None
         offsets = np.zeros(sum(map(len, counts)) + 1, dtype=np.int64)
         np.cumsum(np.concatenate(counts), out=offsets[1:])
-        found = TermPositions(np.concatenate(docs), offsets, np.concatenate(flats))
+        flat = flats[0] if len(flats) == 1 else np.concatenate(flats)  # one: a view
+        found = TermPositions(np.concatenate(docs), offsets, flat)
         return self._positions.put(key, found)
 
     def _arrays_of(self, leaf) -> SegmentArrays | None:
@@ -470,7 +471,9 @@ class _BlockReader:
 
 
 def _positions_size(found: TermPositions) -> int:
-    return found.docs.nbytes + found.offsets.nbytes + 64  # `flat` is a view of the file
+    """Bytes held (a single segment's positions are a view of the mapped file, counted
+    all the same: the budget stays an upper bound)."""
+    return found.docs.nbytes + found.offsets.nbytes + found.flat.nbytes
 
 
 def _one(_value: object) -> int:
