@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from kennisbank.search import SearchRequest, SearchService
 from tests.conftest import build_index
 
@@ -165,3 +167,31 @@ def test_compound_splitting_learns_the_corpus_vocabulary(tmp_path: Path) -> None
     (corpus / "c.txt").write_text("Het pettelaaroverleg, opnieuw.", encoding="utf-8")
     build_index(corpus, index)
     assert SearchService(index).search(SearchRequest(query="pettelaar")).total == 3
+
+
+def test_posting_arrays_of_an_older_version_are_replaced_not_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an update that adds to the arrays file, the next run writes the new version
+    for every segment of its generation, as new files: the previous generation keeps
+    its own, byte for byte (they were hard links), and both pass `kennisbank check`."""
+    from kennisbank.engine import posting_arrays, store
+    from kennisbank.engine.generations import check_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(3):
+        (corpus / f"nota-{number}.txt").write_text(f"Nota {number} over het kindcentrum.",
+                                                   encoding="utf-8")
+    monkeypatch.setattr(store, "ARRAYS_VERSION", 1)
+    monkeypatch.setattr(posting_arrays, "VERSION", 1)
+    build_index(corpus, tmp_path / "index")
+    monkeypatch.undo()
+    (old,) = (tmp_path / "index").glob("gen-*/*.kbpost")
+    before = old.read_bytes()
+    assert posting_arrays.file_version(old) == 1
+    (corpus / "nota-3.txt").write_text("Nota 3 over ouders.", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    new = sorted((tmp_path / "index").glob("gen-000002/*.kbpost"))
+    assert len(new) == 2 and {posting_arrays.file_version(p) for p in new} == {2}
+    assert old.read_bytes() == before
+    assert all(result.problem is None for result in check_index(tmp_path / "index"))

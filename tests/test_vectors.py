@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
+from kennisbank.engine.posting_arrays import FIELDS as ARRAY_FIELDS
 from kennisbank.engine.vectors import GenerationArrays, read_postings
 from kennisbank.search import SearchRequest, SearchService
 from tests.conftest import build_index
@@ -226,7 +227,11 @@ def test_every_segment_has_posting_arrays_equal_to_whoosh_decoding(
         checked = 0
         for leaf, _offset in reader.leaf_readers():
             assert arrays._arrays_of(leaf) is not None
-            for fieldname in ("title", "body"):
+            for fieldname in ARRAY_FIELDS:
+                stored = arrays._arrays_of(leaf).field(fieldname).lengths()
+                if leaf.schema[fieldname].scorable:
+                    assert stored.tolist() == [leaf.doc_field_length(d, fieldname, 0)
+                                               for d in range(leaf.doc_count_all())]
                 for btext in leaf.lexicon(fieldname):
                     mapped = read_postings(leaf, fieldname, btext, arrays._arrays_of)
                     decoded = read_postings(leaf, fieldname, btext)

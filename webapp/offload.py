@@ -39,7 +39,8 @@ T = TypeVar("T")
 # What an expensive request asks of the search service; anything else is answered in
 # the server process (status, degradation notices, documents).
 OFFLOADED_METHODS = frozenset({"search", "ranked_paths", "export_rows"})
-CALL_TIMEOUT_SECONDS = 60.0
+CALL_TIMEOUT_SECONDS = 60.0  # for a call, not counting the start of its worker
+START_TIMEOUT_SECONDS = 120.0  # a loaded machine imports slowly
 LOST_WORKER_RETRIES = 1
 WORKER_NICENESS = 10  # lower CPU priority than the server (0)
 TOO_SLOW = ("Deze zoekopdracht of export kostte te veel tijd en is afgebroken. Maak de "
@@ -63,6 +64,7 @@ def _serve_calls(conn: Connection, index: str, synonyms: str, parent_pid: int) -
     from kennisbank.search import SearchService  # imported here: only workers need it
 
     service = SearchService(Path(index), Path(synonyms))
+    conn.send(("ready", None))  # a call's time limit starts after this
     while True:
         try:
             task = conn.recv()
@@ -175,6 +177,13 @@ class ServiceWorkers:
         process.start()
         theirs.close()
         worker = _Worker(process, ours)
+        try:
+            if not ours.poll(START_TIMEOUT_SECONDS):
+                raise EOFError("the worker did not start")
+            ours.recv()
+        except (EOFError, OSError) as exc:
+            worker.stop()
+            raise WorkFailed(WORKER_LOST) from exc
         with self._lock:
             self._all.append(worker)
         return worker

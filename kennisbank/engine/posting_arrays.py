@@ -41,10 +41,18 @@ from pathlib import Path
 
 import numpy as np
 
+from kennisbank.engine.schema import FACET_MULTI
+
 SUFFIX = ".kbpost"
-FIELDS = ("title", "body", "words")
+# Text fields (postings, positions where kept, document lengths) and the facet fields
+# (postings only: the facet columns are built from them when a generation is opened).
+FIELDS = ("title", "body", "words", *FACET_MULTI)
 MAGIC = b"KBPOST1\n"
 ALIGN = 64
+# 1: postings and positions of the text fields; 2: also facet fields and document
+# lengths. A file of an older version is still read (what it lacks is read the Whoosh
+# way) and is replaced by the next index run.
+VERSION = 2
 
 
 def term_hash(btext: bytes) -> int:
@@ -73,6 +81,11 @@ class FieldArrays:
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self._a = arrays
+
+    def lengths(self) -> np.ndarray | None:
+        """Each document's length in this field (0: none), for BM25F; None when the
+        file does not hold them."""
+        return self._a.get("lengths")
 
     def lookup(self, btext: bytes) -> Postings | None:
         a = self._a
@@ -112,6 +125,8 @@ class SegmentArrays:
         (length,) = struct.unpack_from("<Q", self._map, len(MAGIC))
         header = json.loads(self._map[len(MAGIC) + 8:len(MAGIC) + 8 + length])
         data_start = _aligned(len(MAGIC) + 8 + length)
+        self.version = header.get("version", 1) if "fields" in header else 1
+        header = header.get("fields", header)
         self._fields = {
             field: FieldArrays({
                 name: np.frombuffer(self._map, dtype=np.dtype(dtype), count=count,
@@ -123,12 +138,23 @@ class SegmentArrays:
         return self._fields.get(name)
 
 
-def write_segment_arrays(path: Path, fields: dict[str, list[tuple[bytes, Postings]]]
-                         ) -> None:
+def file_version(path: Path) -> int | None:
+    """The version of an arrays file; None when there is none or it is unreadable."""
+    try:
+        return SegmentArrays(path).version
+    except (OSError, ValueError):
+        return None
+
+
+def write_segment_arrays(path: Path, fields: dict[str, list[tuple[bytes, Postings]]],
+                         lengths: dict[str, np.ndarray]) -> None:
     """Write the file for one segment: per field, its terms in any order with their
-    postings (segment-local numbers). Written to a temporary name and renamed, so a
-    reader never maps half a file."""
+    postings (segment-local numbers), and the document lengths of the fields in
+    `lengths`. Written to a temporary name and renamed, so a reader never maps half a
+    file, and a hard link to the previous file (another generation's) stays as it was."""
     arrays = {field: _field_arrays(terms) for field, terms in fields.items()}
+    for field, values in lengths.items():
+        arrays.setdefault(field, {})["lengths"] = values.astype(np.uint32)
     header: dict[str, dict[str, list]] = {}
     offset = 0  # from the start of the data, after the header
     for field, named in arrays.items():
@@ -136,7 +162,7 @@ def write_segment_arrays(path: Path, fields: dict[str, list[tuple[bytes, Posting
         for name, array in named.items():
             header[field][name] = [array.dtype.str, offset, len(array)]
             offset += _aligned(array.nbytes)
-    encoded = json.dumps(header).encode("utf-8")
+    encoded = json.dumps({"version": VERSION, "fields": header}).encode("utf-8")
     data_start = _aligned(len(MAGIC) + 8 + len(encoded))
     temporary = path.with_suffix(path.suffix + ".tmp")
     with open(temporary, "wb") as out:

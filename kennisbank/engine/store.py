@@ -51,9 +51,10 @@ from kennisbank.engine.integrity import (
 from kennisbank.engine.parallel import ParallelWriter, use_vocabulary
 from kennisbank.engine.posting_arrays import FIELDS as ARRAY_FIELDS
 from kennisbank.engine.posting_arrays import SUFFIX as ARRAYS_SUFFIX
-from kennisbank.engine.posting_arrays import write_segment_arrays
+from kennisbank.engine.posting_arrays import VERSION as ARRAYS_VERSION
+from kennisbank.engine.posting_arrays import file_version, write_segment_arrays
 from kennisbank.engine.schema import FACET_MULTI, SCHEMA_VERSION, build_schema
-from kennisbank.engine.vectors import segment_postings
+from kennisbank.engine.vectors import segment_lengths, segment_postings
 from kennisbank.records import DocumentRecord, document_id
 
 LOCK_FILE = "indexer.lock"
@@ -460,17 +461,21 @@ class IndexWriteSession:
 
 def write_missing_arrays(folder: Path) -> None:
     """Posting arrays (posting_arrays.py) for each segment of the generation in `folder`
-    that has none: the new segments of this run (the others came with their arrays as
-    hard links). Arrays of segments that are gone (merged away) are removed."""
+    that has none, or has them in an older version: the new segments of this run (the
+    others came with their arrays as hard links). Arrays of segments that are gone
+    (merged away) are removed."""
     current: set[str] = set()
     with whoosh_index.open_dir(str(folder)).reader() as reader:
         for leaf, _offset in reader.leaf_readers():
             segment = leaf.segment().segment_id()
             current.add(segment)
             path = folder / f"{segment}{ARRAYS_SUFFIX}"
-            if not path.exists():
-                write_segment_arrays(path, {field: segment_postings(leaf, field)
-                                            for field in ARRAY_FIELDS if field in leaf.schema})
+            if file_version(path) != ARRAYS_VERSION:
+                fields = [field for field in ARRAY_FIELDS if field in leaf.schema]
+                write_segment_arrays(
+                    path, {field: segment_postings(leaf, field) for field in fields},
+                    {field: segment_lengths(leaf, field) for field in fields
+                     if leaf.schema[field].scorable})
     for path in folder.glob(f"*{ARRAYS_SUFFIX}"):
         if path.name[:-len(ARRAYS_SUFFIX)] not in current:
             path.unlink()

@@ -309,8 +309,15 @@ class GenerationArrays:
             lengths = np.ones(self.size, dtype=np.float64)
             for leaf, offset in searcher.reader().leaf_readers():
                 count = leaf.doc_count_all()
-                lengths[offset:offset + count] = [
-                    leaf.doc_field_length(docnum, fieldname, 1) or 1 for docnum in range(count)]
+                arrays = self._arrays_of(leaf)
+                field = arrays.field(fieldname) if arrays is not None else None
+                stored = field.lengths() if field is not None else None
+                if stored is not None and len(stored) == count:
+                    lengths[offset:offset + count] = np.maximum(stored, 1)
+                else:
+                    lengths[offset:offset + count] = [
+                        leaf.doc_field_length(docnum, fieldname, 1) or 1
+                        for docnum in range(count)]
             with self._lock:
                 self._lengths[fieldname] = lengths
         return lengths
@@ -387,6 +394,13 @@ def segment_postings(leaf, fieldname: str) -> list[tuple[bytes, Postings]]:
             None if blocks is None else np.asarray([p[1] for p in parts], dtype=np.int32),
             _positions(fmt, [v for p in parts for v in p[4]]) if with_positions else None)))
     return found
+
+
+def segment_lengths(leaf, fieldname: str) -> np.ndarray:
+    """Each document's length in a field of one segment (for posting_arrays)."""
+    return np.fromiter((leaf.doc_field_length(docnum, fieldname, 0)
+                        for docnum in range(leaf.doc_count_all())), dtype=np.int64,
+                       count=leaf.doc_count_all())
 
 
 def _positions(fmt, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
