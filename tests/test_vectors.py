@@ -255,3 +255,18 @@ def test_another_whoosh_version_is_refused_with_a_clear_message() -> None:
     check_version((2, 7, 5))
     with pytest.raises(UnsupportedWhooshError, match=r"whoosh-reloaded 2\.7\.5.*2\.7\.4"):
         check_version((2, 7, 4))
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.01, 0.2, 0.6])
+def test_a_cut_off_arrays_file_is_not_used(tmp_path, keep: float) -> None:
+    """Readers fall back to Whoosh's own postings rather than fail (the checksums
+    report the damage)."""
+    from kennisbank.engine.posting_arrays import Postings, file_version, write_segment_arrays
+
+    path = tmp_path / "s.kbpost"
+    postings = Postings(np.array([0, 2], np.int32), np.array([1, 3], np.float32), None, None)
+    write_segment_arrays(path, {"body": [(b"kind", postings)]}, {"body": np.ones(3)})
+    assert file_version(path) == 2
+    whole = path.read_bytes()
+    path.write_bytes(whole[:int(len(whole) * keep)])
+    assert file_version(path) is None

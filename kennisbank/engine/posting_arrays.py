@@ -69,12 +69,6 @@ class Postings:
     # keeps no positions
     positions: tuple[np.ndarray, np.ndarray] | None = None
 
-    def positions_of(self, index: int) -> np.ndarray:
-        """The positions of the `index`-th posting."""
-        counts, flat = self.positions
-        start = int(counts[:index].sum())
-        return flat[start:start + int(counts[index])]
-
 
 class FieldArrays:
     """One field's arrays of one segment (views into the mapped file)."""
@@ -122,7 +116,10 @@ class SegmentArrays:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         if self._map[:len(MAGIC)] != MAGIC:
             raise ValueError(f"{path.name}: geen bestand met postings")
-        (length,) = struct.unpack_from("<Q", self._map, len(MAGIC))
+        try:
+            (length,) = struct.unpack_from("<Q", self._map, len(MAGIC))
+        except struct.error as exc:  # cut off inside the header
+            raise ValueError(f"{path.name}: onvolledig") from exc
         header = json.loads(self._map[len(MAGIC) + 8:len(MAGIC) + 8 + length])
         data_start = _aligned(len(MAGIC) + 8 + length)
         self.version = header.get("version", 1) if "fields" in header else 1
