@@ -76,9 +76,13 @@ def test_installed_command_indexes_searches_and_serves(installed, tmp_path: Path
             base = SERVING.search(server.stdout.readline()).group(1)
             with urllib.request.urlopen(f"{base}/api/search?q=kindcentrum", timeout=30) as r:
                 assert json.load(r)["total"] == 5
-            for path in ("/?q=kindcentrum", "/opensearch.xml", "/static/style.css", "/hulp"):
+            # The last two run in a worker process the installed command starts.
+            for path in ("/?q=kindcentrum", "/opensearch.xml", "/static/style.css", "/hulp",
+                         "/?q=kind*", "/export.csv?q=kindcentrum"):
                 with urllib.request.urlopen(base + path, timeout=30) as response:
                     assert response.status == 200, path
+                    body = response.read().decode("utf-8")
+            assert len(body.splitlines()) == 6  # the export: a header and 5 documents
         finally:
             server.terminate()
             server.wait(timeout=10)
