@@ -19,12 +19,12 @@ import numpy as np
 from kennisbank.analysis import fold
 from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.pool import SnapshotPool
-from kennisbank.engine.query import (
-    OPERATOR_WORDS,
+from kennisbank.engine.query import OPERATOR_WORDS, ParsedQuery
+from kennisbank.engine.ranking import (
+    BROADEN_BELOW,
     PROXIMITY_FACTOR,
     PROXIMITY_SLOP,
     RERANK_DEPTH,
-    ParsedQuery,
 )
 from kennisbank.engine.snapshot import IndexSnapshot, Occurrences
 from kennisbank.engine.store import IndexMissingError
@@ -38,9 +38,6 @@ from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
 T = TypeVar("T")
 # A search that fails on a damaged generation is tried again on the next intact one.
 RETRIES_ON_DAMAGE = 3
-# Fewer documents than this hold all the words of a plain query: show those first, then
-# documents with some of the words (a long question rarely matches word for word).
-BROADEN_BELOW = 10
 NOTICE_NONE_WITH_ALL = ("Geen document bevat al uw zoekwoorden. Hieronder documenten met "
                         "een deel ervan, de beste eerst.")
 NOTICE_FEW_WITH_ALL = ("Weinig documenten bevatten al uw zoekwoorden. Die staan bovenaan; "

@@ -17,6 +17,7 @@ from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
 from whoosh.reading import IndexReader
 
+from kennisbank.engine.ranking import ALL_WORDS_BOOST, EXACT_BOOST
 from kennisbank.engine.whoosh_internals import wildcard_parts
 from kennisbank.fields import FACET_FIELDS, query_field_aliases
 
@@ -112,9 +113,6 @@ def without_andnot(q: wq.Query) -> wq.Query:
     return q if q.is_leaf() else q.apply(without_andnot)
 
 
-ALL_WORDS_BOOST = 2.0  # in a broadened search, documents with every word come first
-
-
 def is_plain(text: str) -> bool:
     """Only words: no quotes, brackets, operators, exclusions, fields or wildcards."""
     words = text.split()
@@ -153,17 +151,6 @@ def parse_query(parser: MultifieldParser, text: str,
     broad = broad_query(any_parser, text, expand, q) if any_parser and not notice else None
     return ParsedQuery(with_ranking_boosts(q, text, parser.schema), notice, core=q, broad=broad,
                        proximity_terms=proximity_terms(text, parser.schema))
-
-
-# Ranking, tuned in one place. BM25F over title (TITLE_BOOST, in schema.py) and body
-# decides which documents match and most of the order; the exact-form clause adds to
-# the score of documents that already match, and the best RERANK_DEPTH hits get
-# PROXIMITY_FACTOR when all query words stand within PROXIMITY_SLOP positions. (As a
-# Whoosh phrase clause, proximity cost 2.4x the p95 search time at 10k documents.)
-EXACT_BOOST = 0.5  # the user's own word forms (unstemmed) occur: exact beats stem-only
-PROXIMITY_FACTOR = 1.2
-PROXIMITY_SLOP = 8
-RERANK_DEPTH = 50
 
 
 def _wanted_words(text: str) -> list[str]:

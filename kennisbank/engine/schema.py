@@ -7,9 +7,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.analyzer import WhooshDutchAnalyzer
+from kennisbank.engine.ranking import TITLE_BOOST
 
 SCHEMA_VERSION = 3  # 2: compound parts, elisions, Porter plural repairs; 3: -es plurals
-TITLE_BOOST = 3.0
 
 # Facet field -> multi-valued? Multi-valued fields are comma-separated keywords.
 FACET_MULTI: dict[str, bool] = {

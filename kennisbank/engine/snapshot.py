@@ -26,6 +26,7 @@ from kennisbank.engine.query import (
     build_parser,
     parse_query,
 )
+from kennisbank.engine.ranking import BM25_B, BM25_K1
 from kennisbank.engine.schema import FACET_MULTI
 from kennisbank.engine.store import GenerationLease, open_generation
 from kennisbank.engine.vectors import GenerationArrays, QueryVectors, Scored, best, newest
@@ -40,7 +41,8 @@ class IndexSnapshot:
         self.generation = generation
         self._lease = GenerationLease(root, generation)
         try:
-            searcher = open_generation(root, generation).searcher(weighting=scoring.BM25F())
+            searcher = open_generation(root, generation).searcher(
+                weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         except BaseException:
             self._lease.close()
             raise
