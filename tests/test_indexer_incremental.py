@@ -195,3 +195,17 @@ def test_posting_arrays_of_an_older_version_are_replaced_not_changed(
     assert len(new) == 2 and {posting_arrays.file_version(p) for p in new} == {2}
     assert old.read_bytes() == before
     assert all(result.problem is None for result in check_index(tmp_path / "index"))
+
+
+def test_a_title_of_stop_words_only_is_indexed(tmp_path: Path) -> None:
+    """Its title field is empty after analysis; Whoosh then gives no length (None), which
+    the posting arrays store as 0 (found by the relevance collection)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Het kindcentrum werkt samen.", encoding="utf-8")
+    (corpus / "a.txt.meta.toml").write_text('titel = "De"\n', encoding="utf-8")
+    (corpus / "b.txt").write_text("Ouders en het kindcentrum.", encoding="utf-8")
+    report = build_index(corpus, tmp_path / "index")
+    assert report.documents == 2 and not report.failed
+    found = SearchService(tmp_path / "index").search(SearchRequest(query="kindcentrum"))
+    assert found.total == 2

@@ -397,8 +397,9 @@ def segment_postings(leaf, fieldname: str) -> list[tuple[bytes, Postings]]:
 
 
 def segment_lengths(leaf, fieldname: str) -> np.ndarray:
-    """Each document's length in a field of one segment (for posting_arrays)."""
-    return np.fromiter((leaf.doc_field_length(docnum, fieldname, 0)
+    """Each document's length in a field of one segment (for posting_arrays). Whoosh
+    answers None, not 0, for a document whose field is empty."""
+    return np.fromiter((leaf.doc_field_length(docnum, fieldname, 0) or 0
                         for docnum in range(leaf.doc_count_all())), dtype=np.int64,
                        count=leaf.doc_count_all())
 
