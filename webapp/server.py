@@ -12,8 +12,11 @@ from flask import Flask
 from waitress.server import create_server as waitress_server
 
 from kennisbank.config import Settings
+from kennisbank.processes import limit_malloc_arenas
 from kennisbank.webapp import create_app, offload
 from kennisbank.webapp.hosts import is_loopback_bind
+
+MALLOC_ARENAS = 2  # see limit_malloc_arenas
 
 
 class AddressError(OSError):
@@ -75,6 +78,7 @@ def exposure_warning(settings: Settings) -> str | None:
 
 
 def serve(settings: Settings) -> None:
+    limit_malloc_arenas(MALLOC_ARENAS)
     app = create_app(settings)
     server = create_server(settings, app)  # a taken port is reported before warming up
     # The first search would otherwise read the facet values, dates and field lengths

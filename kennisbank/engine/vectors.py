@@ -36,8 +36,9 @@ from kennisbank.engine.whoosh_internals import (
 )
 
 # Scored postings of the most recently used terms (12 bytes per posting: a word in
-# half of a 100k-document library takes 0.6 MB).
-TERM_CACHE_BYTES = 96 * 1024 * 1024
+# half of a 100k-document library takes 0.6 MB). With the posting arrays a term missing
+# from it costs a few vector operations, so a smaller budget keeps memory down.
+TERM_CACHE_BYTES = 48 * 1024 * 1024
 # Decoded posting blocks (positions) of the most recently shown documents: the
 # proximity re-rank and the snippets read a block of up to 128 postings for each
 # document, and the best documents for common words recur across searches.
