@@ -265,7 +265,7 @@ def test_a_cut_off_arrays_file_is_not_used(tmp_path, keep: float) -> None:
 
     path = tmp_path / "s.kbpost"
     postings = Postings(np.array([0, 2], np.int32), np.array([1, 3], np.float32), None, None)
-    write_segment_arrays(path, {"body": [(b"kind", postings)]}, {"body": np.ones(3)})
+    write_segment_arrays(path, [("body", [(b"kind", postings)])], {"body": np.ones(3)})
     assert file_version(path) == 2
     whole = path.read_bytes()
     path.write_bytes(whole[:int(len(whole) * keep)])

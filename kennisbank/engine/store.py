@@ -473,7 +473,7 @@ def write_missing_arrays(folder: Path) -> None:
             if file_version(path) != ARRAYS_VERSION:
                 fields = [field for field in ARRAY_FIELDS if field in leaf.schema]
                 write_segment_arrays(
-                    path, {field: segment_postings(leaf, field) for field in fields},
+                    path, ((field, segment_postings(leaf, field)) for field in fields),
                     {field: segment_lengths(leaf, field) for field in fields
                      if leaf.schema[field].scorable})
     for path in folder.glob(f"*{ARRAYS_SUFFIX}"):

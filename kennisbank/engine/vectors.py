@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -373,12 +373,11 @@ def _from_arrays(arrays: SegmentArrays | None, fieldname: str, btext: bytes,
     return (postings.docs.astype(np.int64), postings.weights.astype(np.float64), blocks)
 
 
-def segment_postings(leaf, fieldname: str) -> list[tuple[bytes, Postings]]:
+def segment_postings(leaf, fieldname: str) -> Iterator[tuple[bytes, Postings]]:
     """Every term of a field in one segment with its postings, and their positions
-    where the field keeps them (for posting_arrays)."""
+    where the field keeps them (for posting_arrays), a term at a time."""
     fmt = leaf.schema[fieldname].format
     with_positions = fmt.supports("positions")
-    found = []
     for btext in leaf.lexicon(fieldname):
         matcher = raw_matcher(leaf, fieldname, btext)
         blocks = posting_blocks(matcher, values=with_positions)
@@ -389,12 +388,11 @@ def segment_postings(leaf, fieldname: str) -> list[tuple[bytes, Postings]]:
         else:
             parts = list(blocks)
         docs = np.concatenate([np.asarray(p[2], dtype=np.int32) for p in parts])
-        found.append((btext, Postings(
+        yield btext, Postings(
             docs, np.concatenate([np.asarray(p[3], dtype=np.float32) for p in parts]),
             None if blocks is None else tuple(p[0] for p in parts),
             None if blocks is None else np.asarray([p[1] for p in parts], dtype=np.int32),
-            _positions(fmt, [v for p in parts for v in p[4]]) if with_positions else None)))
-    return found
+            _positions(fmt, [v for p in parts for v in p[4]]) if with_positions else None)
 
 
 def segment_lengths(leaf, fieldname: str) -> np.ndarray:
