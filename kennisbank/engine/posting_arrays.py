@@ -39,6 +39,7 @@ import mmap
 import shutil
 import struct
 import tempfile
+from array import array as machine_array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,11 +241,12 @@ class _FieldWriter:
 
     def __init__(self, folder: Path) -> None:
         self._spools = {name: _Spool(folder, dtype) for name, dtype in SPOOLED}
-        self._hashes: list[int] = []
-        self._term_lengths: list[int] = []
-        self._posting_counts: list[int] = []
-        self._block_counts: list[int] = []
-        self._position_totals: list[int] = []
+        # Machine integers, not lists: a segment's field can hold millions of terms.
+        self._hashes = machine_array("Q")
+        self._term_lengths = machine_array("q")
+        self._posting_counts = machine_array("q")
+        self._block_counts = machine_array("q")
+        self._position_totals = machine_array("q")
         self._with_positions = True
 
     def __enter__(self) -> _FieldWriter:
@@ -275,7 +277,7 @@ class _FieldWriter:
             self._position_totals.append(len(flat))
 
     def arrays(self) -> dict[str, np.ndarray | _Spool]:
-        hashes = np.asarray(self._hashes, dtype=np.uint64)
+        hashes = np.frombuffer(self._hashes, dtype=np.uint64)
         order = np.argsort(hashes, kind="stable")
         found: dict[str, np.ndarray | _Spool] = {
             "hashes": hashes[order], "order": order.astype(np.int64),
@@ -290,7 +292,8 @@ class _FieldWriter:
         return {**spooled, **found}
 
 
-def _cumulative(counts: list[int]) -> np.ndarray:
+def _cumulative(counts: machine_array) -> np.ndarray:
     starts = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=starts[1:])
+    if len(counts):
+        np.cumsum(np.frombuffer(counts, dtype=np.int64), out=starts[1:])
     return starts
