@@ -661,11 +661,21 @@ def _phrase_in_arrays(words: list[TermPositions], candidates: np.ndarray, slop: 
     reached = words[0].occurrence_keys(candidates)
     for word in words[1:]:
         following = word.occurrence_keys(candidates)
-        wanted = np.concatenate([reached + np.uint64(step) for step in range(1, slop + 1)])
-        reached = following[np.isin(following, wanted)]
+        wanted = reached + np.uint64(1) if slop == 1 else np.sort(np.concatenate(
+            [reached + np.uint64(step) for step in range(1, slop + 1)]))
+        reached = following[_sorted_members(wanted, following)]
         if not len(reached):
             break
     return np.unique(reached >> np.uint64(32)).astype(np.int64)
+
+
+def _sorted_members(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Which needles occur in the sorted haystack: a binary search each, instead of
+    np.isin's hashing (which took 40 % of a cold phrase search at 100k documents)."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool)
+    index = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
+    return haystack[index] == needles
 
 
 def _in_sequence(positions: list[list[int]], slop: int) -> bool:
