@@ -270,3 +270,17 @@ def test_a_cut_off_arrays_file_is_not_used(tmp_path, keep: float) -> None:
     whole = path.read_bytes()
     path.write_bytes(whole[:int(len(whole) * keep)])
     assert file_version(path) is None
+
+
+def test_the_corpus_vocabulary_from_the_arrays_equals_whooshs_term_statistics(
+        layered: SearchService) -> None:
+    """An incremental run reads the vocabulary for compound splitting from the arrays."""
+    from kennisbank.engine.store import _vocabulary_from_arrays
+
+    with layered._pool.borrow() as snap:
+        reader = snap._searcher.reader()
+        folder = layered.index_root / snap.generation
+        expected = {(t.decode() if isinstance(t, bytes) else t): info.doc_frequency()
+                    for t, info in reader.iter_field("words")}
+        assert _vocabulary_from_arrays(folder, reader) == expected
+        assert len(expected) > 10

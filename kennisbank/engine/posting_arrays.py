@@ -88,6 +88,15 @@ class FieldArrays:
         file does not hold them."""
         return self._a.get("lengths")
 
+    def document_frequencies(self) -> dict[str, int]:
+        """Every term of the field with the number of documents holding it (deleted
+        ones included, as Whoosh's own term statistics count them)."""
+        a = self._a
+        blob, bounds = a["terms"].tobytes(), a["term_starts"].tolist()
+        counts = np.diff(a["starts"]).tolist()
+        return {blob[start:end].decode("utf-8"): count
+                for start, end, count in zip(bounds, bounds[1:], counts, strict=False)}
+
     def lookup(self, btext: bytes) -> Postings | None:
         a = self._a
         wanted = np.uint64(term_hash(btext))
