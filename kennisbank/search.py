@@ -36,6 +36,8 @@ from kennisbank.snippets import pages_for, render_snippet
 from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
 
 T = TypeVar("T")
+# The health probe's search gets this long before the service is reported as failing.
+HEALTH_PROBE_SECONDS = 10.0
 # A search that fails on a damaged generation is tried again on the next intact one.
 RETRIES_ON_DAMAGE = 3
 NOTICE_NONE_WITH_ALL = ("Geen document bevat al uw zoekwoorden. Hieronder documenten met "
@@ -132,6 +134,7 @@ class SearchService:
         self._pool = SnapshotPool(self.index_root, verify_in_background)
         self._synonyms = SynonymFile(synonyms)
         self._lock = threading.Lock()
+        self._probe_in_flight = threading.Lock()
         self._similar_cache: dict[tuple[str, str, int], tuple[str, ...]] = {}
 
     def close(self) -> None:
@@ -162,14 +165,37 @@ class SearchService:
         with self._pool.borrow() as snap:
             return work(snap)
 
-    def health(self) -> dict:
+    def health(self, timeout: float = HEALTH_PROBE_SECONDS) -> dict:
         """What `/healthz` and `kennisbank status` report: a real search on the served
         generation (its answer right or not, how long it took), the pool's view of the
-        generations, and `degraded`: why an older generation is served, or None."""
+        generations, and `degraded`: why an older generation is served, or None. The
+        probe gets `timeout` seconds: a monitor must get an answer even when searching
+        hangs (then `search_ok` is False and `search_timed_out` True). While a hung
+        probe is still running no second one starts, so a monitor polling a hung
+        service does not pile up threads."""
+        outcome: dict[str, object] = {}
+
+        def probe() -> None:
+            try:
+                outcome["ok"] = self._on_snapshot(IndexSnapshot.probe)
+            except BaseException as exc:  # handed to the caller below
+                outcome["error"] = exc
+            finally:
+                self._probe_in_flight.release()
+
         began = time.perf_counter()
-        probe = self._on_snapshot(IndexSnapshot.probe)
-        return {"search_ok": probe,
+        timed_out = not self._probe_in_flight.acquire(blocking=False)
+        if not timed_out:
+            searching = threading.Thread(target=probe, name="kennisbank-proefzoekvraag",
+                                         daemon=True)
+            searching.start()
+            searching.join(timeout)
+            timed_out = searching.is_alive()
+        if "error" in outcome:
+            raise outcome["error"]
+        return {"search_ok": bool(outcome.get("ok", False)),
                 "search_ms": round((time.perf_counter() - began) * 1000, 1),
+                "search_timed_out": timed_out,
                 **self._pool.health(), "degraded": self.degradation()}
 
     def degradation(self) -> str | None:

@@ -191,3 +191,27 @@ def test_a_failed_worker_gives_visitors_a_dutch_503(web_index) -> None:
     assert busy.status_code == 503 and busy.headers["Retry-After"].isdigit()
     assert "te veel tijd" in busy.get_json()["message"]
     workers(app).close()
+
+
+def test_the_health_check_answers_in_bounded_time_when_searching_hangs(
+        web_index, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kennisbank.engine.snapshot import IndexSnapshot
+
+    release = threading.Event()
+    monkeypatch.setattr(IndexSnapshot, "probe", lambda _snap: release.wait() or True)
+    try:
+        app = _app(web_index, HEALTH_PROBE_SECONDS=0.2)
+        health = app.test_client().get("/healthz")
+        assert health.status_code == 503
+        assert health.get_json()["status"] == "error"
+        assert health.get_json()["problem"] == (
+            "de proefzoekvraag gaf binnen 0,2 s geen antwoord")
+        threads = threading.active_count()
+        assert app.test_client().get("/healthz").status_code == 503
+        assert threading.active_count() == threads  # no second probe piled up
+    finally:
+        release.set()
+    for hung in threading.enumerate():
+        if hung.name == "kennisbank-proefzoekvraag":
+            hung.join()
+    assert app.test_client().get("/healthz").get_json()["status"] == "ok"

@@ -6,9 +6,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from kennisbank.engine.store import IndexMissingError
+from kennisbank.search import HEALTH_PROBE_SECONDS
 from kennisbank.webapp.documents import find_record
 from kennisbank.webapp.downloads import content_disposition
 from kennisbank.webapp.export import (
@@ -94,8 +103,9 @@ def healthz():
     200 "ok"; 200 "degraded" when an older generation is served because the current
     one is damaged, or the search was slow; 503 when nothing can be searched (a missing
     or wholly damaged index, answered by the error handler) or the answer was wrong."""
+    timeout = current_app.config.get("HEALTH_PROBE_SECONDS", HEALTH_PROBE_SECONDS)
     try:
-        state, stats = service().health(), service().stats()
+        state, stats = service().health(timeout), service().stats()
     except IndexMissingError as exc:  # no index, or every generation damaged
         return jsonify({"status": "error", "problem": str(exc)}), 503
     slow = state["search_ms"] > HEALTH_SLOW_MS
@@ -104,6 +114,9 @@ def healthz():
             "generation": stats["generation"], "documents": stats["documents"],
             "current": state["current"], "checksums_verified": state["verified"],
             "search_ms": state["search_ms"], "problem": state["degraded"]}
-    if slow and not state["degraded"]:
+    if state["search_timed_out"]:
+        seconds = f"{timeout:g}".replace(".", ",")  # Dutch decimal comma
+        body["problem"] = f"de proefzoekvraag gaf binnen {seconds} s geen antwoord"
+    elif slow and not state["degraded"]:
         body["problem"] = f"de proefzoekvraag duurde {state['search_ms']:.0f} ms"
     return jsonify(body), 200 if state["search_ok"] else 503
