@@ -14,23 +14,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
-
 from kennisbank.analysis import fold
-from kennisbank.engine.facets import FacetColumns
+from kennisbank.engine.contract import EngineAnswer, EngineHit, EngineQuery, Span
 from kennisbank.engine.pool import SnapshotPool
-from kennisbank.engine.query import OPERATOR_WORDS, ParsedQuery
-from kennisbank.engine.ranking import (
-    BROADEN_BELOW,
-    PROXIMITY_FACTOR,
-    PROXIMITY_SLOP,
-    RERANK_DEPTH,
-)
-from kennisbank.engine.snapshot import IndexSnapshot, Occurrences
+from kennisbank.engine.query import OPERATOR_WORDS
+from kennisbank.engine.ranking import BROADEN_BELOW
+from kennisbank.engine.snapshot import IndexSnapshot
 from kennisbank.engine.store import IndexMissingError
-from kennisbank.engine.vectors import Scored
 from kennisbank.explain import Explanation, explain
-from kennisbank.fields import FACET_FIELDS
 from kennisbank.request import SearchRequest
 from kennisbank.snippets import pages_for, render_snippet
 from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
@@ -73,18 +64,6 @@ class Hit:
     format: str
     organisations: tuple[str, ...]
     date: str
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """A search before its page is cut out: what every answer to it starts from."""
-
-    parsed: ParsedQuery
-    total: int
-    top: list[tuple[int, float]]
-    facets: dict[str, list[FacetValue]]
-    suggestion: str | None
-    found: Occurrences
 
 
 @dataclass(frozen=True)
@@ -216,53 +195,50 @@ class SearchService:
     def search(self, request: SearchRequest) -> SearchResponse:
         return self._on_snapshot(lambda snap: self._search(snap, request))
 
-    def _parse(self, snap: IndexSnapshot, query: str) -> ParsedQuery:
-        return snap.parse(query, self._synonyms.expander().expand)
+    def _question(self, request: SearchRequest, limit: int, detail_from: int
+                  ) -> EngineQuery:
+        years = None
+        if request.year_from is not None or request.year_to is not None:
+            years = (request.year_from or 0, request.year_to or 9999)
+        return EngineQuery(request.query, self._synonyms.expander().expand,
+                           filters=request.filters, years=years,
+                           order="date" if request.sort == "date" else "relevance",
+                           limit=limit, detail_from=detail_from)
 
     def _search(self, snap: IndexSnapshot, request: SearchRequest) -> SearchResponse:
         end = request.page * request.page_size
-        ranking = self._rank(snap, request, end)
-        page = ranking.top[end - request.page_size:end]
-        spans = {} if ranking.parsed.is_everything else snap.match_spans_many(
-            [docnum for docnum, _score in page], ranking.parsed.highlight,
-            found=ranking.found)
-        hits = [_make_hit(snap.record(docnum), score, spans.get(docnum, []))
-                for docnum, score in page]
-        return SearchResponse(request, ranking.total, hits, ranking.facets,
-                              ranking.suggestion, ranking.parsed.notice, snap.generation)
+        answer, suggestion = self._answer(snap, self._question(
+            request, end, end - request.page_size))
+        hits = [_make_hit(hit) for hit in answer.hits[end - request.page_size:end]]
+        facets = {name: _facet_values(counts, answer.selected.get(name, set()), name)
+                  for name, counts in answer.facets.items()}
+        return SearchResponse(request, answer.total, hits, facets, suggestion,
+                              answer.notice, answer.generation)
 
-    def _rank(self, snap: IndexSnapshot, request: SearchRequest, end: int) -> Ranking:
-        """The documents that answer `request`, the best `end` of them in order."""
-        parsed = self._parse(snap, request.query)
-        scored = snap.evaluate(parsed.query)
+    def _answer(self, snap: IndexSnapshot, question: EngineQuery
+                ) -> tuple[EngineAnswer, str | None]:
+        """The engine's answer, widened when few documents hold all of a plain
+        query's words, and a spelling suggestion when the words found little."""
+        answer = snap.answer(question)
         # Spelling help only where the user's words found little (it costs a scan of
         # the vocabulary per unknown word).
-        few_found = not parsed.is_everything and scored.total < BROADEN_BELOW
-        suggestion = _suggestion(snap, request.query) if few_found else None
-        if few_found:
-            parsed, scored = _broadened(snap, parsed, scored)
-        columns = snap.facets()
-        selected = _normalise_filters(request.filters, columns)
-        allowed, facets = _filter_and_count(scored.mask, columns, selected, request)
-        ranked_by_date = request.sort == "date" or parsed.is_everything
-        if ranked_by_date:
-            top = snap.newest(scored, allowed, end)
-        else:
-            top = snap.best(scored, allowed, max(end, RERANK_DEPTH))
-        # One positions reader for the re-rank and the snippets: they read the same
-        # posting blocks.
-        found = snap.occurrences()
-        if parsed.proximity_terms and not ranked_by_date:
-            top = _reranked_by_proximity(snap, top, parsed.proximity_terms, found)
-        return Ranking(parsed, int(allowed.sum()), top[:end], facets, suggestion, found)
+        if answer.everything or answer.matched >= BROADEN_BELOW:
+            return answer, None
+        suggestion = _suggestion(snap, question.text)
+        if answer.widenable:
+            wider = snap.answer(replace(question, words="any"))
+            if wider.matched > answer.matched:
+                notice = NOTICE_NONE_WITH_ALL if not answer.matched else NOTICE_FEW_WITH_ALL
+                answer = replace(wider, notice=notice)
+        return answer, suggestion
 
     def ranked_paths(self, request: SearchRequest, limit: int) -> tuple[int, list[str]]:
         """How many documents answer `request`, and the corpus paths of the best
         `limit` in order: the first step of an export, which then fetches its rows in
         parts (`export_rows`), so a long list is streamed, not built in memory."""
         def ranked(snap: IndexSnapshot) -> tuple[int, list[str]]:
-            ranking = self._rank(snap, request, limit)
-            return ranking.total, snap.paths_of(docnum for docnum, _s in ranking.top)
+            answer, _suggestion = self._answer(snap, self._question(request, limit, limit))
+            return answer.total, [hit.path for hit in answer.hits]
 
         return self._on_snapshot(ranked)
 
@@ -271,44 +247,33 @@ class SearchService:
         skipping documents that left the index since they were ranked (found by path,
         so a generation switch in between is harmless). No snippets: an export has no
         use for them."""
-        def rows(snap: IndexSnapshot) -> list[tuple[dict, list[int]]]:
-            parsed = self._parse(snap, query)
-            docnums = [d for d in map(snap.docnum_for_path, paths) if d is not None]
-            spans = {} if parsed.is_everything else snap.match_spans_many(
-                docnums, parsed.highlight)
-            found = []
-            for docnum in docnums:
-                record = snap.record(docnum)
-                pages = pages_for(spans.get(docnum, []), record["page_starts"])
-                found.append(({k: v for k, v in record.items() if k not in EXPORT_SKIPS},
-                              pages))
-            return found
+        answer = self._on_snapshot(lambda snap: snap.answer(self._located(query, paths)))
+        return [({k: v for k, v in hit.record.items() if k not in EXPORT_SKIPS},
+                 pages_for(hit.spans, hit.record["page_starts"]))
+                for hit in answer.hits if hit.record is not None]
 
-        return self._on_snapshot(rows)
+    def _located(self, query: str, paths: list[str]) -> EngineQuery:
+        return EngineQuery(query, self._synonyms.expander().expand, paths=tuple(paths))
 
     def explain(self, query: str) -> Explanation:
         """How `query` is analysed and parsed (see kennisbank.explain)."""
         expander = self._synonyms.expander()
-        parsed, analyzer = self._on_snapshot(
-            lambda snap: (self._parse(snap, query), snap.analyzer()))
-        return explain(analyzer, expander, query, str(parsed.highlight), parsed.notice)
+        (described, notice), analyzer = self._on_snapshot(
+            lambda snap: (snap.describe(query, expander.expand), snap.analyzer()))
+        return explain(analyzer, expander, query, described, notice)
 
     def document(self, doc_id: str) -> dict | None:
-        def find(snap: IndexSnapshot) -> dict | None:
-            docnum = snap.docnum_for_id(doc_id)
-            return None if docnum is None else snap.record(docnum)
-
-        return self._on_snapshot(find)
+        return self._on_snapshot(lambda snap: snap.record_by_id(doc_id))
 
     def match_spans(self, doc_id: str, query: str) -> list[tuple[int, int]]:
         """Character spans in the document's text that `query` matches (stemmed and
         expanded forms too), for highlighting a whole document, not just a snippet."""
-        def spans(snap: IndexSnapshot) -> list[tuple[int, int, str]]:
-            docnum = snap.docnum_for_id(doc_id)
-            parsed = self._parse(snap, query)
-            if docnum is None or parsed.is_everything:
-                return []
-            return snap.match_spans(docnum, parsed.highlight)
+        def spans(snap: IndexSnapshot) -> tuple[Span, ...]:
+            record = snap.record_by_id(doc_id)
+            if record is None:
+                return ()
+            answer = snap.answer(self._located(query, [record["path"]]))
+            return answer.hits[0].spans if answer.hits else ()
 
         return [(start, end) for start, end, _term in self._on_snapshot(spans)]
 
@@ -322,18 +287,17 @@ class SearchService:
         with self._lock:
             cached = self._similar_cache.get(key)
         if cached is None:
-            docnum = snap.docnum_for_id(doc_id)
-            if docnum is None:
+            record = snap.record_by_id(doc_id)
+            if record is None:
                 return []
-            record = snap.record(docnum)
             text = f"{record['title']}\n{record['text'][:SIMILAR_TEXT_CHARS]}"
-            cached = tuple(snap.record(d)["id"] for d in snap.more_like(docnum, text, limit))
+            cached = tuple(snap.similar_ids(doc_id, text, limit))
             with self._lock:
                 if len(self._similar_cache) >= SIMILAR_CACHE_SIZE:
                     self._similar_cache.clear()
                 self._similar_cache[key] = cached
-        found = (snap.docnum_for_id(other) for other in cached)
-        return [snap.record(d) for d in found if d is not None]
+        found = (snap.record_by_id(other) for other in cached)
+        return [record for record in found if record is not None]
 
     def indexed_paths(self) -> set[str]:
         """The corpus paths the served generation holds (for the health report)."""
@@ -341,68 +305,11 @@ class SearchService:
 
     def stats(self) -> dict:
         def counted(snap: IndexSnapshot) -> dict:
-            columns, everything = snap.facets(), snap.live()
-            counts = {name: columns.counts(name, everything) for name in ("type", "format")}
+            everything = snap.answer(EngineQuery(limit=0))
+            counts = {name: everything.facets[name] for name in ("type", "format")}
             return {"documents": snap.doc_count(), "generation": snap.generation, **counts}
 
         return self._on_snapshot(counted)
-
-
-def _reranked_by_proximity(snap: IndexSnapshot, top: list[tuple[int, float]],
-                           terms: tuple[str, ...], found: Occurrences
-                           ) -> list[tuple[int, float]]:
-    """The best hits again, those where the query words stand close together first
-    among equals (a bounded re-rank: a proximity clause in the query itself would
-    score every matching document)."""
-    head, tail = top[:RERANK_DEPTH], top[RERANK_DEPTH:]
-    close = snap.close_together([docnum for docnum, _score in head], terms, PROXIMITY_SLOP,
-                                found=found)
-    rescored = [(docnum, score * PROXIMITY_FACTOR if docnum in close else score)
-                for docnum, score in head]
-    return sorted(rescored, key=lambda hit: -hit[1]) + tail
-
-
-def _broadened(snap: IndexSnapshot, parsed: ParsedQuery, scored: Scored
-               ) -> tuple[ParsedQuery, Scored]:
-    """Few documents hold all the words of a plain query: also take those with some of
-    them (ranked after), and say so."""
-    if parsed.broad is None:
-        return parsed, scored
-    wider = snap.evaluate(parsed.broad)
-    if wider.total <= scored.total:
-        return parsed, scored
-    notice = NOTICE_NONE_WITH_ALL if not scored.total else NOTICE_FEW_WITH_ALL
-    return replace(parsed, query=parsed.broad, notice=notice), wider
-
-
-def _normalise_filters(
-    filters: Mapping[str, tuple[str, ...]], columns: FacetColumns
-) -> dict[str, set[str]]:
-    """Match requested values case- and diacritic-insensitively to the indexed ones."""
-    return {name: {columns.indexed_form(name, v) or v for v in values}
-            for name, values in filters.items() if name in FACET_FIELDS and values}
-
-
-def _filter_and_count(base: np.ndarray, columns: FacetColumns,
-                      selected: dict[str, set[str]], request: SearchRequest
-                      ) -> tuple[np.ndarray, dict[str, list[FacetValue]]]:
-    """Which matches pass all filters (OR within a facet, AND across facets), and
-    facet counts where each facet ignores its own selection."""
-    passing = {name: columns.with_any(name, values) for name, values in selected.items()}
-    if request.year_from or request.year_to:
-        in_range = columns.with_number_between("year", request.year_from or 0,
-                                               request.year_to or 9999)
-        passing["year"] = passing["year"] & in_range if "year" in passing else in_range
-    facets = {}
-    for name in FACET_FIELDS:
-        mask = _all_of(base, [m for other, m in passing.items() if other != name])
-        facets[name] = _facet_values(columns.counts(name, mask), selected.get(name, set()),
-                                     name)
-    return _all_of(base, list(passing.values())), facets
-
-
-def _all_of(base: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
-    return np.logical_and.reduce([base, *masks]) if masks else base
 
 
 def _facet_values(counter: Mapping[str, int], selected: set[str], name: str
@@ -416,7 +323,8 @@ def _facet_values(counter: Mapping[str, int], selected: set[str], name: str
     return values
 
 
-def _make_hit(record: dict, score: float, spans: list[tuple[int, int, str]]) -> Hit:
+def _make_hit(hit: EngineHit) -> Hit:
+    record, score, spans = hit.record or {}, hit.score, list(hit.spans)
     snippet_source = record["text"] or record.get("description", "")
     return Hit(
         id=record["id"],
@@ -441,15 +349,20 @@ def _suggestion(snap: IndexSnapshot, text: str) -> str | None:
     corrected, changed = [], False
     for word in text.split():
         folded = fold(word)
-        if (word in OPERATOR_WORDS or not folded.isalpha()
-                or snap.has_word("words", folded) or snap.evaluate(snap.parse(word).query).total):
+        if (word in OPERATOR_WORDS or not folded.isalpha() or snap.has_word(folded)
+                or _matches(snap, word)):
             corrected.append(word)
             continue
-        options = snap.corrections("words", folded)
+        options = snap.corrections(folded)
         corrected.append(options[0] if options else word)
         changed = changed or bool(options)
     if not changed:
         return None
     candidate = " ".join(corrected)
-    parsed = snap.parse(candidate)
-    return candidate if not parsed.is_everything and snap.evaluate(parsed.query).total else None
+    return candidate if _matches(snap, candidate) else None
+
+
+def _matches(snap: IndexSnapshot, text: str) -> int:
+    """How many documents hold all words of `text` (none for a query without words)."""
+    answer = snap.answer(EngineQuery(text, limit=0))
+    return 0 if answer.everything else answer.matched

@@ -67,6 +67,11 @@ QUERIES = [
 ]
 
 
+def _parse(service: SearchService, snap, text: str):
+    """The engine's reading of `text`, with the service's synonyms."""
+    return snap.parse(text, service._synonyms.expander().expand)
+
+
 def _whoosh_scores(snap, q) -> dict[int, float]:
     return {docnum: score for score, docnum in snap._searcher.search(q, limit=None).top_n}
 
@@ -95,7 +100,7 @@ def test_the_index_has_segments_deletions_and_long_postings(layered: SearchServi
 def test_parsed_queries_match_and_score_as_in_whoosh(layered: SearchService,
                                                      text: str) -> None:
     with layered._pool.borrow() as snap:
-        parsed = layered._parse(snap, text)
+        parsed = _parse(layered, snap, text)
         for q in (parsed.query, parsed.core, parsed.broad):
             if q is not None:
                 _assert_same(snap, q)
@@ -135,7 +140,7 @@ def test_ranking_and_facet_counts_agree_with_a_document_by_document_count(
     response = layered.search(SearchRequest(query="ouders", page_size=100,
                                             filters={"type": ("onderzoek",)}))
     with layered._pool.borrow() as snap:
-        parsed = layered._parse(snap, "ouders")
+        parsed = _parse(layered, snap, "ouders")
         scores = _whoosh_scores(snap, parsed.query)
         records = {d: snap.record(d) for d in scores}
     assert len(set(records[d]["doctype"] for d in scores)) == 4

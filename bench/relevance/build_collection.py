@@ -392,8 +392,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     parser.add_argument("--install", action="store_true",
                         help="apt-get install missing packages (as root)")
+    parser.add_argument("--packages-only", action="store_true",
+                        help="only check (and with --install, install) the packages")
     args = parser.parse_args(argv)
     versions = ensure_packages(args.install)
+    if args.packages_only:
+        return 0
     if not args.force and up_to_date(args.out, versions):
         manifest = read_manifest(args.out) or {}
         print(f"Collection up to date: {args.out} ({manifest.get('documents')} documents)")

@@ -19,6 +19,8 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from kennisbank.analysis import DutchAnalyzer
+from kennisbank.engine import answering
+from kennisbank.engine.contract import EngineAnswer, EngineQuery
 from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.query import (
     ParsedQuery,
@@ -69,6 +71,18 @@ class IndexSnapshot:
 
     def doc_count(self) -> int:
         return self._searcher.doc_count()
+
+    def answer(self, query: EngineQuery) -> EngineAnswer:
+        """The door to the engine: total, hits, facet counts and match spans for one
+        engine-independent query (kennisbank.engine.answering)."""
+        return answering.answer(self, query)
+
+    def describe(self, text: str, expand: Callable[[str], str] | None = None
+                 ) -> tuple[str, str | None]:
+        """The query as the engine reads it, and why if not as typed (for `kennisbank
+        explain`)."""
+        parsed = self.parse(text, expand)
+        return str(parsed.highlight), parsed.notice
 
     def parse(self, text: str, expand: Callable[[str], str] | None = None) -> ParsedQuery:
         """The query, its wildcards bounded to words this generation holds."""
@@ -130,6 +144,10 @@ class IndexSnapshot:
 
     def record(self, docnum: int) -> dict:
         return self._searcher.stored_fields(docnum)["record"]
+
+    def record_by_id(self, doc_id: str) -> dict | None:
+        docnum = self.docnum_for_id(doc_id)
+        return None if docnum is None else self.record(docnum)
 
     def docnum_for_id(self, doc_id: str) -> int | None:
         return self._searcher.document_number(id=doc_id)
@@ -225,11 +243,12 @@ class IndexSnapshot:
                 if name == fieldname and (name, text) in reader]
 
 
-    def has_word(self, fieldname: str, word: str) -> bool:
+    def has_word(self, word: str, fieldname: str = "words") -> bool:
+        """Whether the unstemmed vocabulary holds `word` (folded)."""
         return self._searcher.reader().doc_frequency(fieldname, word) > 0
 
-    def corrections(self, fieldname: str, word: str, limit: int = 3) -> list[str]:
-        """Close words from the field's vocabulary, most frequent first."""
+    def corrections(self, word: str, limit: int = 3, fieldname: str = "words") -> list[str]:
+        """Close words from the unstemmed vocabulary, most frequent first."""
         corrector = self._searcher.corrector(fieldname)
         # Misspellings rarely start wrong; a two-letter prefix keeps the scan short.
         # (Whoosh's automaton fails on a prefix longer than the word.)
@@ -237,13 +256,15 @@ class IndexSnapshot:
             return []
         return list(corrector.suggest(word, limit=limit, maxdist=2, prefix=2))
 
-    def more_like(self, docnum: int, text: str, limit: int) -> list[int]:
-        """Documents sharing the key terms of `text`, best first, `docnum` itself left
-        out. The body is not stored, so the caller passes the record's text."""
-        if limit <= 0 or not text.strip():
+    def similar_ids(self, doc_id: str, text: str, limit: int) -> list[str]:
+        """Ids of documents sharing the key terms of `text`, best first, the document
+        itself left out. The body is not stored, so the caller passes the record's
+        text."""
+        docnum = self.docnum_for_id(doc_id)
+        if docnum is None or limit <= 0 or not text.strip():
             return []
         results = self._searcher.more_like(docnum, "body", text=text, top=limit, numterms=12)
-        return [hit.docnum for hit in results]
+        return [self.record(hit.docnum)["id"] for hit in results]
 
 
 def _smallest_window(occurrences: list[tuple[int, int]], wanted: int) -> float:
