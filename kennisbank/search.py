@@ -18,7 +18,7 @@ from kennisbank.analysis import fold
 from kennisbank.engine.contract import EngineAnswer, EngineHit, EngineQuery, Span
 from kennisbank.engine.pool import SnapshotPool
 from kennisbank.engine.query import OPERATOR_WORDS
-from kennisbank.engine.ranking import BROADEN_BELOW
+from kennisbank.engine.ranking import BROADEN_BELOW, WIDEN_BELOW
 from kennisbank.engine.snapshot import IndexSnapshot
 from kennisbank.engine.store import IndexMissingError
 from kennisbank.explain import Explanation, explain
@@ -33,8 +33,6 @@ HEALTH_PROBE_SECONDS = 10.0
 RETRIES_ON_DAMAGE = 3
 NOTICE_NONE_WITH_ALL = ("Geen document bevat al uw zoekwoorden. Hieronder documenten met "
                         "een deel ervan, de beste eerst.")
-NOTICE_FEW_WITH_ALL = ("Weinig documenten bevatten al uw zoekwoorden. Die staan bovenaan; "
-                       "daarna volgen documenten met een deel ervan.")
 # More-like-this analyses the document's text on every call; the start of a long report
 # names its subject well enough, and keeps a document page fast.
 SIMILAR_TEXT_CHARS = 100_000
@@ -200,7 +198,7 @@ class SearchService:
         years = None
         if request.year_from is not None or request.year_to is not None:
             years = (request.year_from or 0, request.year_to or 9999)
-        return EngineQuery(request.query, self._synonyms.expander().expand,
+        return EngineQuery(request.query, self._synonyms.expander().expand, words="most",
                            filters=request.filters, years=years,
                            order="date" if request.sort == "date" else "relevance",
                            limit=limit, detail_from=detail_from)
@@ -217,19 +215,22 @@ class SearchService:
 
     def _answer(self, snap: IndexSnapshot, question: EngineQuery
                 ) -> tuple[EngineAnswer, str | None]:
-        """The engine's answer, widened when few documents hold all of a plain
-        query's words, and a spelling suggestion when the words found little."""
+        """The engine's answer (plain words: documents holding most of the query's
+        weight), widened to any of the words when none holds most of it, a notice
+        when no document holds them all, and a spelling suggestion when the words
+        found little."""
         answer = snap.answer(question)
         # Spelling help only where the user's words found little (it costs a scan of
         # the vocabulary per unknown word).
-        if answer.everything or answer.matched >= BROADEN_BELOW:
+        if answer.everything or answer.complete >= BROADEN_BELOW:
             return answer, None
         suggestion = _suggestion(snap, question.text)
-        if answer.widenable:
+        if answer.widenable and answer.matched < WIDEN_BELOW:
             wider = snap.answer(replace(question, words="any"))
             if wider.matched > answer.matched:
-                notice = NOTICE_NONE_WITH_ALL if not answer.matched else NOTICE_FEW_WITH_ALL
-                answer = replace(wider, notice=notice)
+                answer = wider
+        if answer.widenable and not answer.complete and answer.matched:
+            answer = replace(answer, notice=NOTICE_NONE_WITH_ALL)
         return answer, suggestion
 
     def ranked_paths(self, request: SearchRequest, limit: int) -> tuple[int, list[str]]:

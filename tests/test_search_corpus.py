@@ -156,12 +156,36 @@ def test_plain_words_none_together_show_partial_matches(corpus_service: SearchSe
 
 def test_documents_with_all_words_come_before_partial_matches(
         corpus_service: SearchService) -> None:
-    from kennisbank.search import NOTICE_FEW_WITH_ALL
-
     response = corpus_service.search(SearchRequest(query="pettelaaroverleg wethouders"))
-    assert response.notice == NOTICE_FEW_WITH_ALL
+    assert response.notice is None  # one document holds both: nothing to explain
     assert response.hits[0].path == "kopgroepen.txt"  # the only one with both words
     assert response.total > 1
+
+
+def test_a_document_with_the_rare_word_is_found_without_the_common_one(tmp_path) -> None:
+    """Plain words are not all required: a document holding the query's rare word
+    (most of its weight) is found, one holding only its common word is not, and
+    documents holding both rank first, however many there are."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(12):
+        (corpus / f"beide-{number:02}.txt").write_text(
+            f"Verslag {number}. Voorschoolse educatie en ouders in het kindcentrum.",
+            encoding="utf-8")
+    (corpus / "alleen-zeldzaam.txt").write_text(
+        "Voorschoolse educatie in de peuterspeelzaal.", encoding="utf-8")
+    for number in range(25):
+        (corpus / f"alleen-gewoon-{number:02}.txt").write_text(
+            f"Bericht {number}: ouders praten mee.", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    response = service.search(SearchRequest(query="voorschoolse ouders", page_size=50))
+    found = [hit.path for hit in response.hits]
+    assert "alleen-zeldzaam.txt" in found
+    assert not any(path.startswith("alleen-gewoon") for path in found)
+    assert all(path.startswith("beide") for path in found[:12])
+    assert response.total == 13 and response.notice is None
+    service.close()
 
 
 @pytest.mark.parametrize("query", ['"pettelaaroverleg zonnebloemveld"',

@@ -101,7 +101,7 @@ def test_parsed_queries_match_and_score_as_in_whoosh(layered: SearchService,
                                                      text: str) -> None:
     with layered._pool.borrow() as snap:
         parsed = _parse(layered, snap, text)
-        for q in (parsed.query, parsed.core, parsed.broad):
+        for q in (parsed.query, parsed.core, parsed.boost):
             if q is not None:
                 _assert_same(snap, q)
 

@@ -9,15 +9,24 @@ and each facet's counts ignore that facet's own selection.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
+from whoosh import query as wq
 
 from kennisbank.engine.contract import EngineAnswer, EngineHit, EngineQuery
 from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.query import ParsedQuery
-from kennisbank.engine.ranking import PROXIMITY_FACTOR, PROXIMITY_SLOP, RERANK_DEPTH
+from kennisbank.engine.ranking import (
+    COVERAGE_POWER,
+    MOST_WEIGHT,
+    PROXIMITY_FACTOR,
+    PROXIMITY_SLOP,
+    RERANK_DEPTH,
+)
+from kennisbank.engine.vectors import Scored
 from kennisbank.fields import FACET_FIELDS
 
 if TYPE_CHECKING:  # the snapshot calls in here: no import at run time
@@ -29,11 +38,13 @@ def answer(snap: IndexSnapshot, query: EngineQuery) -> EngineAnswer:
     parsed = snap.parse(query.text, query.expand)
     if query.paths is not None:
         return _answer_for_paths(snap, parsed, query)
-    widenable = parsed.broad is not None
-    if query.words == "any" and parsed.broad is not None:
-        parsed = ParsedQuery(parsed.broad, parsed.notice, core=parsed.core,
-                             proximity_terms=parsed.proximity_terms)
-    scored = snap.evaluate(parsed.query)
+    widenable = parsed.plain
+    if query.words != "all" and parsed.plain:
+        least = MOST_WEIGHT if query.words == "most" else 0.0
+        scored, complete = _most_words(snap, parsed, least)
+    else:
+        scored = snap.evaluate(parsed.query)
+        complete = scored.total
     columns = snap.facets()
     selected = _normalise_filters(query.filters, columns)
     allowed, facets = _filter_and_count(scored.mask, columns, selected, query)
@@ -53,7 +64,36 @@ def answer(snap: IndexSnapshot, query: EngineQuery) -> EngineAnswer:
     detailed = [docnum for docnum, _score in top[query.detail_from:]]
     hits = _hits(snap, parsed, top, set(detailed), found)
     return EngineAnswer(int(allowed.sum()), scored.total, hits, facets, selected,
-                        parsed.notice, parsed.is_everything, widenable, snap.generation)
+                        parsed.notice, parsed.is_everything, widenable, snap.generation,
+                        complete)
+
+
+def _most_words(snap: IndexSnapshot, parsed: ParsedQuery, least: float
+                ) -> tuple[Scored, int]:
+    """Plain words, none of them required: documents holding at least MOST_WEIGHT of
+    the query's weight, where each word weighs its inverse document frequency (a rare
+    word counts more than a common one). A document's BM25F sum is multiplied by the
+    share of the weight it holds to the power COVERAGE_POWER, so documents holding
+    every word keep an edge through the score. Also: how many hold every word."""
+    core = parsed.core if parsed.core is not None else parsed.query
+    clauses = list(core.subqueries) if isinstance(core, wq.And) else [core]
+    words = [snap.evaluate(clause) for clause in clauses]
+    documents = max(int(snap.live().sum()), 1)
+    weights = np.array([_idf(word.total, documents) for word in words])
+    held = np.sum([weight * word.mask for weight, word in zip(weights, words, strict=True)],
+                  axis=0) / max(weights.sum(), 1e-9)
+    mask = (held >= least - 1e-9) & (held > 0)
+    scores = np.sum([word.scores for word in words], axis=0) * held ** COVERAGE_POWER
+    if parsed.boost is not None:
+        boost = snap.evaluate(parsed.boost)
+        scores = scores + np.where(boost.mask, boost.scores, 0.0)
+    complete = int(np.logical_and.reduce([word.mask for word in words]).sum())
+    return Scored(mask, np.where(mask, scores, 0.0)), complete
+
+
+def _idf(frequency: int, documents: int) -> float:
+    """BM25's inverse document frequency (as Whoosh computes it)."""
+    return math.log(1.0 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
 def _answer_for_paths(snap: IndexSnapshot, parsed: ParsedQuery, query: EngineQuery

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-WordsMode = Literal["all", "any"]
+WordsMode = Literal["all", "most", "any"]
 Order = Literal["relevance", "date"]
 
 
@@ -22,13 +22,15 @@ class EngineQuery:
 
     `text` is what the user typed (query syntax included); `expand` rewrites it before
     it is parsed (the synonym expansion, applied after malformed syntax was judged on
-    the user's own text). `words`: "all" needs every plain word; "any" takes documents
-    with some of them, those with all ranked first (only for plain words: syntax stays
-    strict). `filters` and `years` narrow; each facet's counts ignore its own filter.
-    The best `limit` hits are ranked; hits from `detail_from` on carry their record and
-    match spans. `paths`: answer for exactly these documents, in this order, whether
-    or not they match (spans where they do), ranking nothing: for exports and for
-    highlighting one document.
+    the user's own text). `words` (only for plain words: syntax stays strict): "all"
+    needs every word; "most" takes documents holding most of the query's weight
+    (rare words weigh more), those holding more of it ranked higher; "any" takes
+    documents with any of the words, ranked the same way. `filters` and `years`
+    narrow; each facet's counts ignore its own filter. The best `limit` hits are
+    ranked; hits from `detail_from` on carry their record and match spans. `paths`:
+    answer for exactly these documents, in this order, whether or not they match
+    (spans where they do), ranking nothing: for exports and for highlighting one
+    document.
     """
 
     text: str = ""
@@ -59,7 +61,8 @@ class EngineHit:
 
 @dataclass(frozen=True)
 class EngineAnswer:
-    """`matched`: documents matching the words, before filters; `total`: after them.
+    """`matched`: documents matching the words, before filters; `total`: after them;
+    `complete`: matched documents holding every word.
     `facets`: value → count per facet; `selected`: the filter values as the index
     spells them. `notice`: why the query was read otherwise than typed (Dutch).
     `everything`: the query asked for no words (all documents, newest first).
@@ -74,3 +77,4 @@ class EngineAnswer:
     everything: bool = False
     widenable: bool = False
     generation: str = ""
+    complete: int = 0

@@ -14,10 +14,10 @@ from itertools import islice
 
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
+from whoosh.qparser import AndGroup, MultifieldParser, plugins
 from whoosh.reading import IndexReader
 
-from kennisbank.engine.ranking import ALL_WORDS_BOOST, EXACT_BOOST
+from kennisbank.engine.ranking import EXACT_BOOST
 from kennisbank.engine.whoosh_internals import wildcard_parts
 from kennisbank.fields import FACET_FIELDS, query_field_aliases
 
@@ -44,8 +44,11 @@ class ParsedQuery:
     core: wq.Query | None = None
     # Stems of the user's words, for the proximity re-rank of the best hits.
     proximity_terms: tuple[str, ...] = ()
-    # For plain words only: any of the words, documents with all of them ranked first.
-    broad: wq.Query | None = None
+    # Only words, no syntax: the engine may then take documents holding some of them
+    # (EngineQuery.words), scoring `core`'s clauses one by one plus `boost`, the
+    # optional ranking clause (exact word forms) that `query` adds to `core`.
+    plain: bool = False
+    boost: wq.Query | None = None
 
     @property
     def highlight(self) -> wq.Query:
@@ -56,10 +59,9 @@ class ParsedQuery:
         return isinstance(self.query, wq.Every)
 
 
-def build_parser(schema: Schema, all_words: bool = True) -> MultifieldParser:
-    """The query parser; `all_words=False` gives the one that needs any of the words."""
-    group = AndGroup if all_words else OrGroup
-    parser = MultifieldParser(list(SEARCHABLE_FIELDS), schema, group=group)
+def build_parser(schema: Schema) -> MultifieldParser:
+    """The query parser: plain words are all required (answering.py may relax that)."""
+    parser = MultifieldParser(list(SEARCHABLE_FIELDS), schema, group=AndGroup)
     parser.replace_plugin(
         plugins.OperatorsPlugin(
             And=r"(?<=\s)(AND|EN)(?=\s)",
@@ -119,19 +121,8 @@ def is_plain(text: str) -> bool:
     return len(words) > 1 and plain_words(text) == text and not OPERATOR_WORDS & set(words)
 
 
-def broad_query(any_parser: MultifieldParser, text: str, expand: Callable[[str], str] | None,
-                core: wq.Query) -> wq.Query | None:
-    """Any of the words, for when few documents hold them all; those that do rank first."""
-    if not is_plain(text):
-        return None
-    any_words = without_andnot(any_parser.parse(expand(text) if expand else text))
-    all_words = core.with_boost(ALL_WORDS_BOOST)
-    return with_ranking_boosts(wq.AndMaybe(any_words, all_words), text, any_parser.schema)
-
-
 def parse_query(parser: MultifieldParser, text: str,
-                expand: Callable[[str], str] | None = None,
-                any_parser: MultifieldParser | None = None) -> ParsedQuery:
+                expand: Callable[[str], str] | None = None) -> ParsedQuery:
     """Parse what the user typed. Malformed syntax is judged on the user's own text;
     `expand` (synonyms) then rewrites it before Whoosh sees it."""
     text = " ".join(text.split())
@@ -148,9 +139,10 @@ def parse_query(parser: MultifieldParser, text: str,
         q, notice = without_andnot(parser.parse(plain_words(text))), NOTICE_PLAIN_WORDS
     if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
         return ParsedQuery(wq.NullQuery, notice)
-    broad = broad_query(any_parser, text, expand, q) if any_parser and not notice else None
-    return ParsedQuery(with_ranking_boosts(q, text, parser.schema), notice, core=q, broad=broad,
-                       proximity_terms=proximity_terms(text, parser.schema))
+    plain = is_plain(text) and not notice
+    return ParsedQuery(with_ranking_boosts(q, text, parser.schema), notice, core=q,
+                       proximity_terms=proximity_terms(text, parser.schema), plain=plain,
+                       boost=ranking_boost(text, parser.schema) if plain else None)
 
 
 def _wanted_words(text: str) -> list[str]:
@@ -167,14 +159,19 @@ def _wanted_words(text: str) -> list[str]:
 
 def with_ranking_boosts(q: wq.Query, text: str, schema: Schema) -> wq.Query:
     """Add the optional ranking clauses for the user's words to a parsed query."""
+    boost = ranking_boost(text, schema)
+    return wq.AndMaybe(q, boost) if boost is not None else q
+
+
+def ranking_boost(text: str, schema: Schema) -> wq.Query | None:
+    """The optional ranking clause for the user's words: their own, unstemmed forms."""
     words = " ".join(plain_words(" ".join(_wanted_words(text))).split())
     if not words:
-        return q
-    boosts: list[wq.Query] = []
+        return None
     exact = schema["words"].analyzer.analyzer.terms(words, mode="query")
-    if exact:
-        boosts.append(wq.Or([wq.Term("words", term) for term in exact], boost=EXACT_BOOST))
-    return wq.AndMaybe(q, wq.Or(boosts)) if boosts else q
+    if not exact:
+        return None
+    return wq.Or([wq.Or([wq.Term("words", term) for term in exact], boost=EXACT_BOOST)])
 
 
 # A wildcard stands for at most MAX_EXPANSIONS words of the index (the most frequent
@@ -211,12 +208,12 @@ def bounded_expansions(parsed: ParsedQuery, reader: IndexReader) -> ParsedQuery:
             wq.NullQuery)
 
     if not any(isinstance(leaf, wq.Prefix | wq.Wildcard)
-               for q in (parsed.query, parsed.core, parsed.broad) if q is not None
+               for q in (parsed.query, parsed.core) if q is not None
                for leaf in q.leaves()):
         return parsed
     bounded = replace(parsed, query=expand(parsed.query),
                       core=expand(parsed.core) if parsed.core is not None else None,
-                      broad=expand(parsed.broad) if parsed.broad is not None else None)
+                      )
     if any(cut for _texts, cut in chosen.values()):
         notice = " ".join(filter(None, (parsed.notice, NOTICE_EXPANSIONS_CUT)))
         bounded = replace(bounded, notice=notice)
@@ -229,7 +226,7 @@ def _expansions_each(parsed: ParsedQuery) -> int:
     evenly, so `a* b* … z*` keeps a few words for every letter, not 50 for the first
     four and none for the rest)."""
     wildcards = {(type(leaf).__name__, leaf.fieldname, leaf.text)
-                 for q in (parsed.query, parsed.core, parsed.broad) if q is not None
+                 for q in (parsed.query, parsed.core) if q is not None
                  for leaf in q.leaves() if isinstance(leaf, wq.Prefix | wq.Wildcard)}
     return max(1, min(MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS // max(1, len(wildcards))))
 

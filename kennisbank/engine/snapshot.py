@@ -59,7 +59,6 @@ class IndexSnapshot:
             self.close()
             raise
         self._parser = build_parser(searcher.schema)
-        self._any_parser = build_parser(searcher.schema, all_words=False)
 
     def close(self) -> None:
         self._close_searcher()
@@ -86,7 +85,7 @@ class IndexSnapshot:
 
     def parse(self, text: str, expand: Callable[[str], str] | None = None) -> ParsedQuery:
         """The query, its wildcards bounded to words this generation holds."""
-        parsed = parse_query(self._parser, text, expand, self._any_parser)
+        parsed = parse_query(self._parser, text, expand)
         return bounded_expansions(parsed, self._searcher.reader())
 
     def evaluate(self, q: wq.Query) -> Scored:
