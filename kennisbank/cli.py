@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
                         metavar="relevantie|datum",
                         help="sorteren op relevantie (standaard) of datum, nieuwste eerst")
     search.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    search.add_argument("--letterlijk", "--literal", dest="literal", action="store_true",
+                        help="zoek precies zoals getypt, zonder spellingcorrectie")
+    search.add_argument("--zonder-synoniemen", "--no-synonyms", dest="synonyms",
+                        action="store_false",
+                        help="zoek zonder synoniemen en afkortingen (IKC, integraal kindcentrum)")
     search.add_argument("--explain", action="store_true",
                         help="toon hoe de zoekvraag is ontleed (woorden, stammen, synoniemen)")
 
@@ -172,7 +177,7 @@ def _print_failures(report: dict) -> None:
 
 
 def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
-    query = response.request.query
+    query = response.query or response.request.query
     label = f" voor “{query}”" if query else ""
     noun = "resultaat" if response.total == 1 else "resultaten"
     print(f"{response.total} {noun}{label}", file=stream)
@@ -180,6 +185,12 @@ def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
         print(f"Let op: {response.notice}", file=stream)
     if response.suggestion:
         print(f"Bedoelde u: {response.suggestion}?", file=stream)
+    if response.corrected_from:
+        print(f"Resultaten voor “{response.query}”. Zoek in plaats daarvan naar "
+              f"“{response.corrected_from}” met --letterlijk.", file=stream)
+    if response.expanded_with:
+        print(f"Ook gezocht op: {', '.join(response.expanded_with)} "
+              "(zonder: --zonder-synoniemen).", file=stream)
     first = (response.request.page - 1) * response.request.page_size
     for number, hit in enumerate(response.hits, start=first + 1):
         details = " · ".join(str(x) for x in (hit.type, hit.year, hit.format) if x)
@@ -192,7 +203,8 @@ def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     request = SearchRequest(query=args.query, filters=parse_filters(args.filter),
-                            sort=args.sort, page=args.page, page_size=args.limit)
+                            sort=args.sort, page=args.page, page_size=args.limit,
+                            literal=args.literal, synonyms=args.synonyms)
     service = SearchService(settings.index, settings.synonyms)
     if args.explain:
         explanation = service.explain(args.query)

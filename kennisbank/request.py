@@ -23,6 +23,11 @@ class SearchRequest:
     sort: str = "relevance"  # "relevance" | "date"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    # As typed: no spelling correction of a query that finds nothing.
+    literal: bool = False
+    # Synonyms and abbreviations widen the query (`IKC` also finds "integraal
+    # kindcentrum"); False searches the words alone.
+    synonyms: bool = True
 
     @property
     def has_filters(self) -> bool:

@@ -17,7 +17,7 @@ from typing import TypeVar
 from kennisbank.analysis import fold
 from kennisbank.engine.contract import EngineAnswer, EngineHit, EngineQuery, Span
 from kennisbank.engine.pool import SnapshotPool
-from kennisbank.engine.query import OPERATOR_WORDS
+from kennisbank.engine.query import OPERATOR_WORDS, plain_words
 from kennisbank.engine.ranking import BROADEN_BELOW, WIDEN_BELOW
 from kennisbank.engine.snapshot import IndexSnapshot
 from kennisbank.engine.store import IndexMissingError
@@ -73,6 +73,12 @@ class SearchResponse:
     suggestion: str | None = None
     notice: str | None = None
     generation: str = ""
+    # The query that was searched: the request's, or its spelling correction, in
+    # which case `corrected_from` is what the user typed.
+    query: str = ""
+    corrected_from: str | None = None
+    # The synonyms and abbreviations the query was widened with.
+    expanded_with: tuple[str, ...] = ()
 
     @property
     def page_count(self) -> int:
@@ -93,6 +99,8 @@ class SearchResponse:
             },
             "suggestion": self.suggestion,
             "notice": self.notice,
+            "corrected_from": self.corrected_from,
+            "expanded_with": list(self.expanded_with),
             "page": self.request.page,
             "page_size": self.request.page_size,
             "page_count": self.page_count,
@@ -198,12 +206,27 @@ class SearchService:
         years = None
         if request.year_from is not None or request.year_to is not None:
             years = (request.year_from or 0, request.year_to or 9999)
-        return EngineQuery(request.query, self._synonyms.expander().expand, words="most",
+        expand = self._synonyms.expander().expand if request.synonyms else None
+        return EngineQuery(request.query, expand, words="most",
                            filters=request.filters, years=years,
                            order="date" if request.sort == "date" else "relevance",
                            limit=limit, detail_from=detail_from)
 
     def _search(self, snap: IndexSnapshot, request: SearchRequest) -> SearchResponse:
+        """The search as typed; if that finds nothing and a spelling correction of its
+        plain words does, the corrected search, which says what was typed."""
+        response = self._search_as_typed(snap, request)
+        if (response.suggestion is None or request.literal
+                or not is_correctable(request.query)):
+            return response
+        corrected = self._search_as_typed(snap, replace(request, query=response.suggestion))
+        if not corrected.total:  # the filters, not the spelling, leave nothing
+            return response
+        return replace(corrected, request=request, suggestion=None,
+                       corrected_from=request.query)
+
+    def _search_as_typed(self, snap: IndexSnapshot, request: SearchRequest
+                         ) -> SearchResponse:
         end = request.page * request.page_size
         answer, suggestion = self._answer(snap, self._question(
             request, end, end - request.page_size))
@@ -211,7 +234,16 @@ class SearchService:
         facets = {name: _facet_values(counts, answer.selected.get(name, set()), name)
                   for name, counts in answer.facets.items()}
         return SearchResponse(request, answer.total, hits, facets, suggestion,
-                              answer.notice, answer.generation)
+                              answer.notice, answer.generation, query=request.query,
+                              expanded_with=self._expansions(request))
+
+    def _expansions(self, request: SearchRequest) -> tuple[str, ...]:
+        """The alternatives the synonym list adds to the query, each once."""
+        if not request.synonyms:
+            return ()
+        found = self._synonyms.expander().expansions(request.query)
+        return tuple(dict.fromkeys(alt for expansion in found
+                                   for alt in expansion.alternatives))
 
     def _answer(self, snap: IndexSnapshot, question: EngineQuery
                 ) -> tuple[EngineAnswer, str | None]:
@@ -340,6 +372,12 @@ def _make_hit(hit: EngineHit) -> Hit:
         organisations=tuple(record["organisations"]),
         date=record["date"],
     )
+
+
+def is_correctable(text: str) -> bool:
+    """Plain words only: quotes, operators, exclusions and fields are never corrected."""
+    words = text.split()
+    return bool(words) and plain_words(text) == text and not OPERATOR_WORDS & set(words)
 
 
 def _suggestion(snap: IndexSnapshot, text: str) -> str | None:

@@ -97,6 +97,31 @@ def test_search_filter_chip_and_document(page) -> None:
     expect(page.locator("#aantal")).to_have_text("3 resultaten voor “ouders”")
 
 
+def test_corrected_results_and_the_search_as_typed(page) -> None:
+    page.goto("/")
+    search_box(page).fill("ouderbetrokkenhied")
+    search_box(page).press("Enter")
+    expect(page.locator("#aantal")).to_have_text("2 resultaten voor “ouderbetrokkenheid”")
+    note = page.locator(".corrected")
+    expect(note).to_have_text(
+        "Resultaten voor ouderbetrokkenheid. Zoek in plaats daarvan naar ouderbetrokkenhied.")
+    note.get_by_role("link", name="ouderbetrokkenhied").click()
+    expect(page).to_have_url(re.compile(r"letterlijk=ja"))
+    expect(page.locator("#aantal")).to_have_text("0 resultaten voor “ouderbetrokkenhied”")
+    expect(page.locator(".corrected")).to_have_count(0)
+
+
+def test_the_expansion_line_and_its_undo_link(page) -> None:
+    page.goto("/?q=IKC")
+    line = page.locator(".expanded")
+    expect(line).to_have_text(re.compile(r"^Ook gezocht op: integraal kindcentrum\."))
+    widened = page.locator(".hit").count()
+    line.get_by_role("link", name="Zoek zonder deze synoniemen").click()
+    expect(page).to_have_url(re.compile(r"synoniemen=nee"))
+    expect(page.locator(".expanded")).to_have_count(0)
+    assert page.locator(".hit").count() < widened
+
+
 def tab_to(page, selector: str, limit: int = 80) -> None:
     """Press Tab until the element matching `selector` has the focus."""
     for _ in range(limit):

@@ -124,3 +124,28 @@ def test_explain_shows_how_a_query_is_analysed(tmp_path: Path) -> None:
                                  "--json").stdout)
     assert as_json["words"][0]["singular"] == "kindcentrum"
     assert "body:kindcentrum" in as_json["parsed"]
+
+
+def test_search_corrects_a_misspelling_and_says_what_it_did(tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    run_cli("--index", index, "index", str(CORPUS))
+    shown = run_cli("--index", index, "search", "kindcentrun")
+    assert shown.returncode == 0
+    assert "resultaten voor “kindcentrum”" in shown.stdout
+    assert ("Resultaten voor “kindcentrum”. Zoek in plaats daarvan naar “kindcentrun” met "
+            "--letterlijk.") in shown.stdout
+    literal = run_cli("--index", index, "search", "kindcentrun", "--letterlijk")
+    assert "0 resultaten voor “kindcentrun”" in literal.stdout
+    assert "Bedoelde u: kindcentrum?" in literal.stdout
+    as_json = json.loads(run_cli("--index", index, "search", "kindcentrun", "--json").stdout)
+    assert as_json["corrected_from"] == "kindcentrun" and as_json["total"] == 5
+
+
+def test_search_says_which_synonyms_widened_the_query(tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    run_cli("--index", index, "index", str(CORPUS))
+    shown = run_cli("--index", index, "search", "IKC")
+    assert ("Ook gezocht op: integraal kindcentrum (zonder: --zonder-synoniemen)."
+            in shown.stdout)
+    narrow = run_cli("--index", index, "search", "IKC", "--zonder-synoniemen", "--json")
+    assert json.loads(narrow.stdout)["expanded_with"] == []

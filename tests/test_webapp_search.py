@@ -3,7 +3,7 @@ filters, sorting, paging, malformed queries and hostile input."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from hypothesis import given
@@ -236,12 +236,54 @@ def test_document_text_is_shown_escaped(client) -> None:
     assert [s.get("src") for s in soup.find_all("script")] == ["/static/app.js"]
 
 
-def test_did_you_mean_offers_a_correction_that_finds_something(client) -> None:
+def test_a_misspelling_that_finds_nothing_shows_the_corrected_results(client) -> None:
     soup = page(client, "/?q=ouderbetrokkenhied")
-    suggestion = soup.select_one(".suggestion a")
-    assert soup.select_one(".suggestion").get_text() == "Bedoelde u: ouderbetrokkenheid?"
-    corrected = page(client, suggestion["href"])
+    assert summary(soup) == "2 resultaten voor “ouderbetrokkenheid”"
+    assert soup.select_one(".corrected").get_text() == (
+        "Resultaten voor ouderbetrokkenheid. Zoek in plaats daarvan naar ouderbetrokkenhied.")
+    assert soup.find("input", attrs={"name": "q"})["value"] == "ouderbetrokkenhied"
+    literal = page(client, soup.select_one(".corrected a")["href"])
+    assert summary(literal) == "0 resultaten voor “ouderbetrokkenhied”"
+    assert literal.select_one(".corrected") is None
+    assert literal.select_one(".suggestion").get_text() == "Bedoelde u: ouderbetrokkenheid?"
+    corrected = page(client, literal.select_one(".suggestion a")["href"])
     assert summary(corrected) == "2 resultaten voor “ouderbetrokkenheid”"
+
+
+@pytest.mark.parametrize("query", ['"ouderbetrokkenhied"', "titel:ouderbetrokkenhied",
+                                   "ouderbetrokkenhied OF btw"])
+def test_explicit_syntax_is_never_corrected(client, query: str) -> None:
+    soup = page(client, "/?" + urlencode({"q": query}))
+    assert soup.select_one(".corrected") is None
+
+
+def test_corrections_go_word_by_word_and_are_in_the_json(client) -> None:
+    data = client.get("/api/search?q=ouderbetrokkenhied+kindcentrun").get_json()
+    assert data["corrected_from"] == "ouderbetrokkenhied kindcentrun"
+    assert data["query"] == "ouderbetrokkenheid kindcentrum"
+    assert data["total"] > 0
+    literal = client.get("/api/search?q=ouderbetrokkenhied&letterlijk=ja").get_json()
+    assert literal["corrected_from"] is None and literal["total"] == 0
+    assert literal["suggestion"] == "ouderbetrokkenheid"
+
+
+def test_a_widened_query_says_so_and_links_to_the_search_without_it(client) -> None:
+    soup = page(client, "/?q=IKC")
+    line = soup.select_one(".expanded")
+    assert line.get_text() == "Ook gezocht op: integraal kindcentrum. Zoek zonder deze synoniemen"
+    narrow = page(client, line.a["href"])
+    assert parse_qs(urlsplit(line.a["href"]).query)["synoniemen"] == ["nee"]
+    assert narrow.select_one(".expanded") is None
+    assert len(hit_titles(narrow)) < len(hit_titles(soup))
+    data = client.get("/api/search?q=IKC").get_json()
+    assert data["expanded_with"] == ["integraal kindcentrum"]
+    assert client.get("/api/search?q=IKC&synoniemen=nee").get_json()["expanded_with"] == []
+    assert page(client, "/?q=ouderbetrokkenheid").select_one(".expanded") is None
+
+
+def test_a_switch_parameter_with_another_value_gets_a_dutch_400(client) -> None:
+    soup = page(client, "/?q=btw&letterlijk=misschien", status=400)
+    assert "‘letterlijk’ kan ‘ja’ of ‘nee’ zijn" in text_of(soup)
 
 
 def test_did_you_mean_drops_filters_that_would_empty_the_corrected_list(client) -> None:

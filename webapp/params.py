@@ -48,6 +48,10 @@ def url_params(state: SearchRequest) -> list[tuple[str, str]]:
         pairs.append(("pagina", str(state.page)))
     if state.page_size != DEFAULT_PAGE_SIZE:
         pairs.append(("aantal", str(state.page_size)))
+    if state.literal:
+        pairs.append(("letterlijk", "ja"))
+    if not state.synonyms:
+        pairs.append(("synoniemen", "nee"))
     return pairs
 
 
@@ -70,6 +74,8 @@ def parse_state(args) -> SearchRequest:
         sort=_sort(_first(args, "sorteer", "sort")[1]),
         page=page or 1,
         page_size=size or DEFAULT_PAGE_SIZE,
+        literal=_yes_no(*_first(args, "letterlijk", "literal"), default=False),
+        synonyms=_yes_no(*_first(args, "synoniemen", "synonyms"), default=True),
     )
 
 
@@ -118,6 +124,19 @@ def _filters(args) -> dict[str, tuple[str, ...]]:
             if value and value not in values and len(values) < MAX_VALUES_PER_FACET:
                 values.append(value)
     return {name: tuple(values) for name, values in filters.items() if values}
+
+
+YES = frozenset({"ja", "yes", "1", "true", "aan", "on"})
+NO = frozenset({"nee", "no", "0", "false", "uit", "off"})
+
+
+def _yes_no(name: str, raw: str, default: bool) -> bool:
+    """A switch parameter: ja/nee (or yes/no, 1/0, aan/uit); absent gives `default`."""
+    if not raw:
+        return default
+    if raw.lower() in YES | NO:
+        return raw.lower() in YES
+    raise ParameterError(f"‘{name}’ kan ‘ja’ of ‘nee’ zijn, niet ‘{raw[:40]}’.")
 
 
 def _sort(raw: str) -> str:

@@ -174,7 +174,7 @@ def hidden_fields(state: SearchRequest, with_query: bool, with_filters: bool
 
 def result_summary(response: SearchResponse) -> str:
     """`23 resultaten voor “ouderbetrokkenheid”`, or the browse wording without a query."""
-    total, query = response.total, response.request.query
+    total, query = response.total, response.query or response.request.query
     noun = "resultaat" if total == 1 else "resultaten"
     if query:
         return f"{total} {noun} voor “{query}”"

@@ -72,7 +72,7 @@ def api_json(outcome: Outcome) -> dict:
     data["suggestion"] = outcome.suggestion
     data["degraded"] = service().degradation()
     data["generation"] = outcome.response.generation
-    data["query"] = outcome.state.query
+    data["query"] = outcome.response.query or outcome.state.query
     data["filters"] = {name: list(values) for name, values in outcome.state.filters.items()}
     data["year_from"], data["year_to"] = outcome.state.year_from, outcome.state.year_to
     data["sort"] = outcome.state.sort

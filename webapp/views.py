@@ -44,6 +44,10 @@ def search_context(outcome: Outcome) -> dict:
         "first_number": (state.page - 1) * state.page_size + 1,
         "sort_links": _sort_links(state),
         "suggestion": outcome.suggestion,
+        "literal_url": state_url(state.change(literal=True))
+        if response.corrected_from else None,
+        "unexpanded_url": state_url(state.change(synonyms=False))
+        if response.expanded_with else None,
         "degraded": service().degradation(),
         "suggestion_url": state_url(outcome.suggestion_state)
         if outcome.suggestion_state else None,
