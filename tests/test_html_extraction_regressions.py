@@ -40,6 +40,42 @@ def assert_article(text: str) -> None:
         assert text.count(sentence) == 1, sentence
 
 
+# --- (b) a landmark role never takes more than half of the page -----------------------
+
+
+def test_banner_role_around_the_whole_page_keeps_the_article() -> None:
+    body = (
+        f"<header role='banner'>{menu()}<h1>Een kindcentrum in de wijk</h1>"
+        f"{paragraphs()}</header><footer>© 2024 PACT voor Kindcentra</footer>"
+    )
+    doc = parse_html(page(body))
+    assert_article(doc.text)
+    assert "Kennisbank" not in doc.text
+    assert "PACT" not in doc.text
+
+
+@pytest.mark.parametrize("role", ["navigation", "complementary", "contentinfo"])
+def test_any_landmark_role_around_the_whole_page_keeps_the_article(role: str) -> None:
+    doc = parse_html(page(f"<div role='{role}'><main>{paragraphs()}</main></div>"))
+    assert_article(doc.text)
+
+
+def test_small_banner_role_is_still_dropped() -> None:
+    body = (
+        "<div role='banner'><p>Gratis nieuwsbrief: meld je nu aan!</p></div>"
+        f"<main>{paragraphs()}</main>"
+    )
+    doc = parse_html(page(body))
+    assert_article(doc.text)
+    assert "nieuwsbrief" not in doc.text
+
+
+def test_page_wrapper_in_an_unclosed_nav_keeps_the_article() -> None:
+    """libxml2 closes a forgotten </nav> at the end of the page: all of it is inside."""
+    doc = parse_html(page(f"<nav><a href='/'>Home</a><main>{paragraphs()}</main>"))
+    assert_article(doc.text)
+
+
 # --- (d) UTF-8 with a bad byte ---------------------------------------------------------
 
 DUTCH = "Café-coördinatie: één ideeën over “samen” voor €5 per kind."
