@@ -76,6 +76,40 @@ def test_page_wrapper_in_an_unclosed_nav_keeps_the_article() -> None:
     assert_article(doc.text)
 
 
+# --- (c) <noscript> copies of the post -------------------------------------------------
+
+
+def test_post_only_in_noscript_is_read_paragraph_by_paragraph() -> None:
+    """A page rendered by JavaScript, with the post in <noscript> for readers without."""
+    body = (
+        f"{menu()}<div id='app'></div>"
+        f"<noscript><article><h1>Een kindcentrum in de wijk</h1>{paragraphs()}</article></noscript>"
+        "<footer>© 2024 PACT voor Kindcentra</footer>"
+    )
+    doc = parse_html(page(body))
+    assert doc.text.split("\n\n") == list(ARTICLE)
+
+
+def test_post_also_in_noscript_is_neither_lost_nor_doubled() -> None:
+    intro = "Een nieuw kindcentrum: wat verandert er voor ouders en kinderen?"
+    body = (
+        f"{menu()}<article><p>{intro}</p>{paragraphs()}</article>"
+        f"<noscript><div class='post'>{paragraphs()}</div></noscript>"
+    )
+    doc = parse_html(page(body))
+    assert doc.text.split("\n\n") == [intro, *ARTICLE]
+
+
+def test_javascript_notice_in_noscript_is_not_text() -> None:
+    body = (
+        f"<main>{paragraphs()}</main>"
+        "<noscript><p>Zet JavaScript aan om deze site volledig te gebruiken.</p></noscript>"
+    )
+    doc = parse_html(page(body))
+    assert_article(doc.text)
+    assert "JavaScript" not in doc.text
+
+
 # --- (d) UTF-8 with a bad byte ---------------------------------------------------------
 
 DUTCH = "Café-coördinatie: één ideeën over “samen” voor €5 per kind."

@@ -17,6 +17,7 @@ from kennisbank.indexer.parsers.html.boilerplate import (
     drop_boilerplate,
     without_boilerplate_text,
 )
+from kennisbank.indexer.parsers.html.noscript import reveal_noscript_articles
 from kennisbank.indexer.parsers.html.paragraphs import block_text, join_paragraphs, one_line
 from kennisbank.indexer.parsers.html.stripped import stripped_text
 from kennisbank.indexer.parsers.html.tree import too_deep_for_extractor
@@ -68,6 +69,7 @@ def main_text(root: lxml.html.HtmlElement, markup: str, too_deep: bool) -> tuple
     if too_deep:
         return stripped_text(markup), ("de pagina is extreem diep genest; alleen de tekst is "
                                        "gelezen, zonder opmaak")
+    reveal_noscript_articles(root)
     if too_deep_for_extractor(root):
         return rules_text(root), ("de pagina is te diep genest voor het herkennen van de "
                                   "hoofdtekst; menu's en kaders kunnen zijn meegelezen")
