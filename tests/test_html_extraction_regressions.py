@@ -146,3 +146,31 @@ def test_legacy_page_declared_utf8_is_still_read_as_legacy() -> None:
     """Many invalid sequences and no valid ones: that is not UTF-8 with a bad byte."""
     data = f'<meta charset="utf-8"><p>{DUTCH.replace("€", "EUR")}</p>'.encode("cp1252")
     assert parse_html(data).text == DUTCH.replace("€", "EUR")
+
+
+# --- (e) a first paragraph that repeats the title ---------------------------------------
+
+
+def test_heading_that_repeats_the_title_is_dropped() -> None:
+    doc = parse_html(page(f"<main><h1>Een  kindcentrum in de WIJK</h1>{paragraphs()}</main>"))
+    assert doc.text.startswith(ARTICLE[0])
+
+
+def test_long_first_paragraph_that_the_title_copies_is_kept() -> None:
+    """og:title is often the post's first sentence; that sentence is still body text."""
+    lead = (
+        "De gemeente en twee schoolbesturen openen na de zomer samen het eerste "
+        "kindcentrum in de wijk, met onderwijs, opvang en een consultatiebureau onder "
+        "één dak voor alle kinderen van nul tot twaalf."
+    )
+    head = f'<meta property="og:title" content="{lead}">'
+    doc = parse_html(page(f"<main>{paragraphs((lead, *ARTICLE))}</main>", head=head))
+    assert doc.title == lead
+    assert doc.text.startswith(lead)
+    assert_article(doc.text)
+
+
+def test_lead_that_starts_with_the_title_is_kept() -> None:
+    lead = "Een kindcentrum in de wijk: zo begon het, twee jaar geleden, met één gesprek."
+    doc = parse_html(page(f"<main>{paragraphs((lead, *ARTICLE))}</main>"))
+    assert doc.text.startswith(lead)
