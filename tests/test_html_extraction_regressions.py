@@ -40,6 +40,23 @@ def assert_article(text: str) -> None:
         assert text.count(sentence) == 1, sentence
 
 
+# --- (a) trafilatura's own fallbacks stay on -------------------------------------------
+
+
+def test_article_continued_outside_paragraph_tags_is_kept() -> None:
+    """Two <p>s, then the rest of the post as plain <div>s in a second column.
+
+    trafilatura's own pass keeps the two <p>s; its second opinions find the rest.
+    """
+    rest = "".join(f"<div class='item'>{sentence}</div>" for sentence in ARTICLE[2:])
+    body = (
+        f"<div class='page'><div class='col'>{paragraphs(ARTICLE[:2])}</div>"
+        f"<div class='col'>{rest}</div></div><div class='footer'>Colofon · Privacy</div>"
+    )
+    doc = parse_html(page(body))
+    assert_article(doc.text)
+
+
 # --- (b) a landmark role never takes more than half of the page -----------------------
 
 
