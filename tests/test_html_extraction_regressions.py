@@ -93,6 +93,16 @@ def test_page_wrapper_in_an_unclosed_nav_keeps_the_article() -> None:
     assert_article(doc.text)
 
 
+def test_paragraph_also_shown_in_a_teaser_stays_in_the_article() -> None:
+    """The post's lead repeated in the sidebar is still the post's own first paragraph."""
+    body = (
+        f"{menu()}<main><article>{paragraphs()}</article></main>"
+        f"<aside><h2>Ook interessant</h2><p>{ARTICLE[0]}</p><p>Lees meer</p></aside>"
+    )
+    doc = parse_html(page(body))
+    assert doc.text.split("\n\n") == list(ARTICLE)
+
+
 # --- (c) <noscript> copies of the post -------------------------------------------------
 
 

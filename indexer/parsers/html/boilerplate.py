@@ -64,6 +64,9 @@ _BOILERPLATE_NAME = re.compile(
     r"|sidebar|header|footer)$",
     re.IGNORECASE,
 )
+# A boilerplate line this long (without spaces) that also occurs outside the
+# boilerplate is kept; shorter ones ("Home", "Lees meer") occur inside other words.
+MIN_SHARED_CHARS = 40
 _LIST_MARK = re.compile(r"^[-*\u2022]\s+")
 # Text nodes a reader sees: a page's scripts (JSON state of a few hundred kB is common)
 # must not count when deciding what "half of the page" is.
@@ -168,4 +171,14 @@ def without_boilerplate_text(text: str, root: lxml.html.HtmlElement) -> str:
     if not any(key and _squashed(key) in haystack for key in keys):
         return text
     snippets = _snippets(elements)
-    return "\n\n".join(p for p, key in zip(paragraphs, keys, strict=True) if key not in snippets)
+    page = _squashed(visible_text(body(root)).casefold())
+
+    def furniture(key: str) -> bool:
+        if key not in snippets:
+            return False
+        # A sentence that the page also shows outside its furniture (a post's lead
+        # repeated in a teaser or a page header) is the post's own text.
+        needle = _squashed(key)
+        return len(needle) < MIN_SHARED_CHARS or page.count(needle) <= haystack.count(needle)
+
+    return "\n\n".join(p for p, key in zip(paragraphs, keys, strict=True) if not furniture(key))
