@@ -423,7 +423,8 @@ def test_any_tag_soup_gives_a_document_or_empty(pieces: list[str]) -> None:
 # --- the benchmark --------------------------------------------------------------------
 
 
-def test_main_text_benchmark_f1_is_at_least_090() -> None:
+def test_main_text_benchmark_f1_is_at_least_090_and_at_least_trafilaturas() -> None:
+    """At least as good as trafilatura alone, with no options and with its authors' settings."""
     pages = shared_testdata("html-extraction")
     spec = importlib.util.spec_from_file_location(
         "bench_html", REPO_ROOT / "bench" / "html_extraction.py"
@@ -431,5 +432,8 @@ def test_main_text_benchmark_f1_is_at_least_090() -> None:
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    result = bench.score(bench.ours, bench.load_pages(pages))
+    loaded = bench.load_pages(pages)
+    result = bench.score(bench.ours, loaded)
     assert result["F1"] >= 0.90
+    for name in bench.TRAFILATURA_REFERENCES:
+        assert result["F1"] >= bench.score(bench.VARIANTS[name], loaded)["F1"], name

@@ -25,10 +25,24 @@ from kennisbank.indexer.parsers.html.tree import parse_tree
 __all__ = ["parse_html"]
 
 
+# A longer paragraph is body text even when the page's title repeats it (og:title is
+# often the post's first sentence): dropping it would lose it from the snippets.
+MAX_TITLE_CHARS = 150
+
+
+def _words(text: str) -> list[str]:
+    return text.casefold().split()
+
+
 def _drop_leading_title(text: str, title: str | None) -> str:
-    """Without the first paragraph when it only repeats the title (the page's <h1>)."""
+    """Without the first paragraph when it only repeats the title (the page's <h1>).
+
+    Only a paragraph that is exactly the title, whitespace and case aside, and short
+    like a title: a lead paragraph that starts with the title's words, or a body
+    paragraph that og:title copies, is text the reader needs.
+    """
     first, _, rest = text.partition("\n\n")
-    if title and rest and first.casefold() == title.casefold():
+    if title and rest and len(first) <= MAX_TITLE_CHARS and _words(first) == _words(title):
         return rest
     return text
 

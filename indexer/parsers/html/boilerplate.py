@@ -18,6 +18,7 @@ from lxml import etree
 from kennisbank.indexer.parsers.html.paragraphs import block_text, one_line
 
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math"})
+# Never the article, whatever their size: invisible, embedded, form controls.
 _DROP_TAGS = _INVISIBLE_TAGS | frozenset(
     [
         "head",
@@ -29,17 +30,16 @@ _DROP_TAGS = _INVISIBLE_TAGS | frozenset(
         "video",
         "audio",
         "map",
-        "nav",
-        "aside",
         "button",
         "select",
         "textarea",
         "input",
         "label",
-        "dialog",
-        "menu",
     ]
 )
+# Furniture by their nature, but an unclosed <nav> or a theme's <aside> can wrap the
+# rest of the page: like the suspects below they must leave half of the text.
+_FURNITURE_TAGS = frozenset({"nav", "aside", "dialog", "menu"})
 _SUSPECT_TAGS = frozenset({"header", "footer", "form"})
 _PAGE_FRAME_TAGS = frozenset({"header", "footer"})
 _CONTENT_TAGS = frozenset({"article", "main"})
@@ -64,7 +64,20 @@ _BOILERPLATE_NAME = re.compile(
     r"|sidebar|header|footer)$",
     re.IGNORECASE,
 )
+# A boilerplate line this long (without spaces) that also occurs outside the
+# boilerplate is kept; shorter ones ("Home", "Lees meer") occur inside other words.
+MIN_SHARED_CHARS = 40
 _LIST_MARK = re.compile(r"^[-*\u2022]\s+")
+# A page's scripts (JSON state of a few hundred kB is common) must not count when
+# deciding what "half of the page" is. libxml2 keeps a script's or style's text as one
+# text node directly below it.
+_CODE_TEXT = etree.XPath(".//script/text() | .//style/text()", smart_strings=False)
+# Text nodes a reader sees.
+_VISIBLE_TEXT = etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::template"
+    " or ancestor::noscript)]",
+    smart_strings=False,
+)
 
 
 def body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -73,26 +86,46 @@ def body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return found if found is not None else root
 
 
+def visible_text(element: etree._Element) -> str:
+    """The text of element outside scripts, styles, templates and noscripts, run together."""
+    return "".join(_VISIBLE_TEXT(element))
+
+
+def visible_chars(element: etree._Element) -> int:
+    """Characters of text in element outside scripts and styles.
+
+    Cheaper than visible_text, which looks up every text node's ancestors: this runs
+    once for every suspect element, and suspects can nest thousands deep.
+    """
+    code = sum(map(len, _CODE_TEXT(element)))
+    return len(element.text_content()) - code
+
+
 def _in_content(element: etree._Element) -> bool:
     return any(ancestor.tag in _CONTENT_TAGS for ancestor in element.iterancestors())
 
 
 def _is_boilerplate(element: lxml.html.HtmlElement, page_chars: int) -> bool:
     tag = element.tag
-    if tag in _DROP_TAGS or element.get("role", "").lower() in _DROP_ROLES:
+    if tag in _DROP_TAGS:
         return True
     if tag in _PAGE_FRAME_TAGS and _in_content(element):
         return False  # an article's own header or footer
     names = f"{element.get('id', '')} {element.get('class', '')}".split()
-    suspect = tag in _SUSPECT_TAGS or any(map(_BOILERPLATE_NAME.search, names))
-    # Some pages wrap everything in one <form> or class="cookies-accepted" <div>:
-    # never take most of the page for boilerplate.
-    return suspect and len(element.text_content()) < page_chars / 2
+    suspect = (
+        tag in _FURNITURE_TAGS
+        or tag in _SUSPECT_TAGS
+        or element.get("role", "").lower() in _DROP_ROLES
+        or any(map(_BOILERPLATE_NAME.search, names))
+    )
+    # Some pages wrap everything in one <form>, <header role="banner"> or
+    # class="cookies-accepted" <div>: never take most of the page for boilerplate.
+    return suspect and visible_chars(element) < page_chars / 2
 
 
 def _boilerplate(container: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """Outermost boilerplate elements below container, in document order."""
-    page_chars = len(container.text_content())
+    page_chars = visible_chars(container)
     walker = etree.iterwalk(container, events=("start",))
     for _, element in walker:
         if element is container or not isinstance(element.tag, str):
@@ -146,4 +179,14 @@ def without_boilerplate_text(text: str, root: lxml.html.HtmlElement) -> str:
     if not any(key and _squashed(key) in haystack for key in keys):
         return text
     snippets = _snippets(elements)
-    return "\n\n".join(p for p, key in zip(paragraphs, keys, strict=True) if key not in snippets)
+    page = _squashed(visible_text(body(root)).casefold())
+
+    def furniture(key: str) -> bool:
+        if key not in snippets:
+            return False
+        # A sentence that the page also shows outside its furniture (a post's lead
+        # repeated in a teaser or a page header) is the post's own text.
+        needle = _squashed(key)
+        return len(needle) < MIN_SHARED_CHARS or page.count(needle) <= haystack.count(needle)
+
+    return "\n\n".join(p for p, key in zip(paragraphs, keys, strict=True) if not furniture(key))

@@ -11,33 +11,47 @@ from __future__ import annotations
 
 import lxml.html
 import trafilatura
+from lxml import etree
 
 from kennisbank.indexer.parsers.html.boilerplate import (
     body,
     drop_boilerplate,
     without_boilerplate_text,
 )
+from kennisbank.indexer.parsers.html.noscript import reveal_noscript_articles
 from kennisbank.indexer.parsers.html.paragraphs import block_text, join_paragraphs, one_line
 from kennisbank.indexer.parsers.html.stripped import stripped_text
 from kennisbank.indexer.parsers.html.tree import too_deep_for_extractor
 
-# trafilatura's "fast" mode skips its second opinions (readability, jusText): on the
-# benchmark it scored as well (F1 0.966 vs 0.963) in two thirds of the time.
-TRAFILATURA_FAST = True
+# trafilatura's settings. Its "fast" mode skips its second opinions (readability,
+# jusText) when its own extraction looks poor; on pages we had not tuned on that cost
+# recall (0.946 -> 0.934), so they stay on (docs/html-extraction.md).
+TRAFILATURA_OPTIONS: dict[str, bool] = {
+    "fast": False,
+    "favor_precision": False,
+    "include_comments": False,
+    "include_tables": True,
+}
+# jusText's time grows with the square of a page's paragraphs: 10 000 elements of
+# short paragraphs take 1.5 s, 40 000 take a minute. Larger trees skip the second
+# opinions; the 181 benchmark pages have at most 1 600 elements.
+MAX_FALLBACK_ELEMENTS = 10_000
+_ELEMENT_COUNT = etree.XPath("count(//*)")
 
 
 def _extractor_text(root: lxml.html.HtmlElement) -> str:
     """Main text according to trafilatura ("" when it finds none)."""
+    options = dict(TRAFILATURA_OPTIONS)
+    if _ELEMENT_COUNT(root) > MAX_FALLBACK_ELEMENTS:
+        options["fast"] = True
     text = trafilatura.extract(
         root,
-        fast=TRAFILATURA_FAST,
         output_format="txt",
-        include_comments=False,
-        include_tables=True,
         include_images=False,
         include_links=False,
         deduplicate=False,
         with_metadata=False,
+        **options,
     )
     return join_paragraphs(text.splitlines()) if text else ""
 
@@ -68,6 +82,7 @@ def main_text(root: lxml.html.HtmlElement, markup: str, too_deep: bool) -> tuple
     if too_deep:
         return stripped_text(markup), ("de pagina is extreem diep genest; alleen de tekst is "
                                        "gelezen, zonder opmaak")
+    reveal_noscript_articles(root)
     if too_deep_for_extractor(root):
         return rules_text(root), ("de pagina is te diep genest voor het herkennen van de "
                                   "hoofdtekst; menu's en kaders kunnen zijn meegelezen")

@@ -22,8 +22,10 @@ _BOMS = (
 )
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([a-z0-9_.:-]{1,40})"""
-    rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([a-z0-9_.:-]{1,40})""",
-    re.IGNORECASE,
+    rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([a-z0-9_.:-]{1,40})"""
+    # A saved HTTP header ("Content-Type: text/html; charset=utf-8") on a line of its own.
+    rb"""|^content-type:[^\r\n]{0,200}?charset\s*=\s*["']?([a-z0-9_.:-]{1,40})""",
+    re.IGNORECASE | re.MULTILINE,
 )
 # What browsers actually use for these labels (WHATWG Encoding Standard).
 _CHARSET_ALIASES = {
@@ -41,6 +43,9 @@ _CHARSET_ALIASES = {
     "sjis": "cp932",
     "euc-kr": "cp949",
 }
+# Invalid sequences a page declared UTF-8 may have before it is read as a legacy charset
+# even without valid multi-byte characters to outweigh them.
+MAX_STRAY_BYTES = 3
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _XML_INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
@@ -51,7 +56,7 @@ def _declared_charset(data: bytes) -> str | None:
     match = _DECLARED_CHARSET.search(data[:8192])
     if not match:
         return None
-    label = (match.group(1) or match.group(2)).decode("ascii").lower()
+    label = next(group for group in match.groups() if group).decode("ascii").lower()
     label = _CHARSET_ALIASES.get(label, label)
     try:
         name = codecs.lookup(label).name
@@ -70,6 +75,26 @@ def _decode_strict(data: bytes, encoding: str | None) -> str | None:
         return None
 
 
+def _utf8_with_stray_bytes(data: bytes, declared: str | None) -> str | None:
+    """data as UTF-8 with U+FFFD for invalid bytes, if it is UTF-8 with a few bad bytes.
+
+    One bad byte (a truncated character, a pasted legacy quote) makes the strict decode
+    fail, and decoding the whole page as a legacy charset would garble every other
+    accented letter: browsers keep to the declared UTF-8 and show one replacement
+    character. A page counts as UTF-8 when it is declared so and has no more invalid
+    sequences than valid multi-byte characters (or only a handful); otherwise, when it
+    has at least twice as many valid multi-byte characters as invalid sequences. Legacy
+    text is the other way round: nearly every non-ASCII byte is an invalid sequence,
+    and a valid one needs an accented capital followed by a symbol such as "©".
+    """
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = len(text) - len(text.encode("ascii", errors="ignore")) - invalid
+    if declared == "utf-8":
+        return text if invalid <= max(MAX_STRAY_BYTES, multibyte) else None
+    return text if 2 * invalid <= multibyte else None
+
+
 def _detected_charset(data: bytes, isolation: list[str] | None = None) -> str | None:
     best = charset_normalizer.from_bytes(data, cp_isolation=isolation).best()
     return best.encoding if best is not None else None
@@ -84,10 +109,12 @@ def _guessed_charset(data: bytes) -> str | None:
 
 
 def decode_html(data: bytes) -> str:
-    """Bytes to text: BOM, then UTF-8, then the declared charset, then detection.
+    """Bytes to text: BOM, then UTF-8 (with a few bad bytes replaced), then the declared
+    charset, then detection.
 
-    Valid UTF-8 wins over a declaration because pages re-saved as UTF-8 often keep
-    their old <meta charset>, while legacy text is practically never valid UTF-8.
+    UTF-8 wins over a declaration because pages re-saved as UTF-8 often keep their old
+    <meta charset>, while legacy text is practically never valid UTF-8: in legacy text
+    nearly every non-ASCII byte is an invalid sequence (see _utf8_with_stray_bytes).
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -96,10 +123,15 @@ def decode_html(data: bytes) -> str:
     # Many NUL bytes are valid UTF-8, but in text they mean UTF-16/32 without a BOM.
     head = data[:4096]
     first = _detected_charset(data) if head.count(0) > len(head) // 10 else None
-    for encoding in (first, "utf-8", declared):
+    for encoding in (first, "utf-8"):
         text = _decode_strict(data, encoding)
         if text is not None:
             return text
+    # A legacy declaration decodes nearly anything: first ask whether this is UTF-8.
+    text = None if first else _utf8_with_stray_bytes(data, declared)
+    text = text if text is not None else _decode_strict(data, declared)
+    if text is not None:
+        return text
     detected = first or _guessed_charset(data)
     return data.decode(detected or declared or "cp1252", errors="replace")
 
