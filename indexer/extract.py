@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from kennisbank.analysis import DutchAnalyzer
+from kennisbank.analysis import DutchAnalyzer, fold
 from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
 from kennisbank.indexer.sidecar import SIDECAR_SUFFIX, Sidecar, parse_sidecar, read_sidecar
 from kennisbank.indexer.sidecar_values import MAX_CHARS
@@ -81,11 +81,18 @@ def _word_finder() -> DutchAnalyzer:
 
 
 def vocabulary_of(*texts: str) -> str:
-    """The distinct words of the texts, in order of first use."""
+    """The distinct words of the texts, in order of first use; a word written with
+    diacritics as first written (lower case), so autocomplete can show `creëren` (the
+    index folds it again, kennisbank/engine/analyzer.py)."""
     finder = _word_finder()
-    words = dict.fromkeys(token.text for text in texts
-                          for token in finder.words(text, mode="query"))
-    return " ".join(words)
+    words: dict[str, str] = {}
+    for text in texts:
+        for token in finder.words(text, mode="query"):
+            if token.text not in words:
+                surface = text[token.start:token.end].lower()
+                accented = not surface.isascii() and fold(surface) == token.text
+                words[token.text] = surface if accented else token.text
+    return " ".join(words.values())
 
 
 def bounded_text(text: str, page_starts: tuple[int, ...]

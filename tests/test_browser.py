@@ -61,7 +61,8 @@ def page(browser, server_url: str) -> Iterator[object]:
 
 
 def search_box(page):
-    return page.get_by_role("searchbox", name="Zoek in de kennisbank")
+    """The search box: a combobox once the autocomplete script runs."""
+    return page.get_by_role("combobox", name="Zoek in de kennisbank")
 
 
 def test_search_filter_chip_and_document(page) -> None:
@@ -120,6 +121,62 @@ def test_the_expansion_line_and_its_undo_link(page) -> None:
     expect(page).to_have_url(re.compile(r"synoniemen=nee"))
     expect(page.locator(".expanded")).to_have_count(0)
     assert page.locator(".hit").count() < widened
+
+
+def test_autocomplete_with_the_keyboard_only(page) -> None:
+    page.goto("/")
+    box = search_box(page)
+    box.focus()
+    page.keyboard.type("ouderbe")
+    listbox = page.get_by_role("listbox", name="Suggesties")
+    expect(listbox).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#zoekformulier [role=status]")).to_have_text(
+        re.compile(r"^\d+ suggesties? beschikbaar$"))
+    first = listbox.get_by_role("option").first
+    expect(first).to_have_text(re.compile(r"^ouderbetrokkenheid"))
+    page.keyboard.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", first.get_attribute("id"))
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(box).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/\?q=ouderbetrokkenheid$"))
+    expect(page.locator("#aantal")).to_have_text(re.compile(r"voor “ouderbetrokkenheid”"))
+
+    box = search_box(page)
+    box.fill("")
+    box.focus()
+    page.keyboard.type("kindc")
+    expect(page.get_by_role("listbox", name="Suggesties")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("listbox", name="Suggesties")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_have_value("kindc")
+
+
+def test_the_search_page_has_no_accessibility_violations(browser, server_url: str) -> None:
+    """axe-core (bundled with axe-playwright-python, no download) at WCAG 2.1 A and
+    AA, on a result page with filters open and the autocomplete list shown. The
+    context bypasses the page's Content-Security-Policy only to inject axe."""
+    import axe_playwright_python
+
+    axe = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    context, page = _page(browser, server_url, bypass_csp=True,
+                          viewport={"width": 1280, "height": 900})
+    page.goto("/?q=kindcentra")
+    page.locator("#filterformulier details").first.evaluate("d => d.open = true")
+    search_box(page).focus()
+    page.keyboard.press("End")
+    page.keyboard.type(" ouder")
+    expect(page.get_by_role("listbox", name="Suggesties")).to_be_visible()
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})""")
+    context.close()
+    assert len(result["passes"]) > 20  # axe did check the page
+    problems = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                for v in result["violations"]]
+    assert problems == []
 
 
 def tab_to(page, selector: str, limit: int = 80) -> None:

@@ -231,14 +231,14 @@ def test_every_segment_has_posting_arrays_equal_to_whoosh_decoding(
         arrays, reader = snap.arrays, snap._searcher.reader()
         checked = 0
         for leaf, _offset in reader.leaf_readers():
-            assert arrays._arrays_of(leaf) is not None
+            assert arrays.arrays_of(leaf) is not None
             for fieldname in ARRAY_FIELDS:
-                stored = arrays._arrays_of(leaf).field(fieldname).lengths()
+                stored = arrays.arrays_of(leaf).field(fieldname).lengths()
                 if leaf.schema[fieldname].scorable:
                     assert stored.tolist() == [leaf.doc_field_length(d, fieldname, 0)
                                                for d in range(leaf.doc_count_all())]
                 for btext in leaf.lexicon(fieldname):
-                    mapped = read_postings(leaf, fieldname, btext, arrays._arrays_of)
+                    mapped = read_postings(leaf, fieldname, btext, arrays.arrays_of)
                     decoded = read_postings(leaf, fieldname, btext)
                     assert np.array_equal(mapped[0], decoded[0]), btext
                     assert np.array_equal(mapped[1], decoded[1]), btext
@@ -251,7 +251,7 @@ def test_every_segment_has_posting_arrays_equal_to_whoosh_decoding(
                                               decoded_blocks.last_ids)
                     checked += 1
         assert checked > 100
-        assert arrays._arrays_of(leaf).field("body").lookup(b"onbekendwoord") is None
+        assert arrays.arrays_of(leaf).field("body").lookup(b"onbekendwoord") is None
 
 
 def test_another_whoosh_version_is_refused_with_a_clear_message() -> None:

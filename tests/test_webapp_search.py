@@ -233,7 +233,8 @@ def test_document_text_is_shown_escaped(client) -> None:
     soup = page(client, "/?q=veiligheid")
     assert hit_titles(soup) == [doc_by_path("notitie-veiligheid.txt").title]
     assert '<script>alert("tekst")</script>' in text_of(soup.select_one(".snippet"))
-    assert [s.get("src") for s in soup.find_all("script")] == ["/static/app.js"]
+    assert [s.get("src") for s in soup.find_all("script")] == ["/static/app.js",
+                                                              "/static/suggest.js"]
 
 
 def test_a_misspelling_that_finds_nothing_shows_the_corrected_results(client) -> None:

@@ -12,7 +12,12 @@ from collections.abc import Iterator
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 
-from kennisbank.analysis import DEFAULT_STEMMER, DutchAnalyzer
+from kennisbank.analysis import DEFAULT_STEMMER, DutchAnalyzer, fold
+
+# In the unstemmed vocabulary (`words`), a word written with diacritics is also indexed
+# as `folded + SURFACE_SEPARATOR + surface` (`creeren\x1fcreëren`): autocomplete then
+# shows the word as documents spell it, while search and "Bedoelde u" stay folded.
+SURFACE_SEPARATOR = "\x1f"
 
 
 class WhooshDutchAnalyzer(Tokenizer):
@@ -52,6 +57,7 @@ class WhooshDutchAnalyzer(Tokenizer):
             yield token
             return
         analysis_mode = "query" if mode == "query" else "index"
+        with_surface = self.stemmer == "none" and analysis_mode == "index"
         for ours in self.analyzer(value, start_pos=start_pos, mode=analysis_mode):
             token.text = ours.text
             if keeporiginal:
@@ -62,3 +68,8 @@ class WhooshDutchAnalyzer(Tokenizer):
                 token.startchar = start_char + ours.start
                 token.endchar = start_char + ours.end
             yield token
+            if with_surface:
+                surface = value[ours.start:ours.end].lower()
+                if surface != ours.text and not surface.isascii() and fold(surface) == ours.text:
+                    token.text = f"{ours.text}{SURFACE_SEPARATOR}{surface}"
+                    yield token

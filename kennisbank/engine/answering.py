@@ -149,7 +149,7 @@ def _filter_and_count(base: np.ndarray, columns: FacetColumns,
         in_range = columns.with_number_between("year", low, high)
         passing["year"] = passing["year"] & in_range if "year" in passing else in_range
     facets = {}
-    for name in FACET_FIELDS:
+    for name in FACET_FIELDS if query.facets else ():
         mask = _all_of(base, [m for other, m in passing.items() if other != name])
         facets[name] = dict(columns.counts(name, mask))
     return _all_of(base, list(passing.values())), facets

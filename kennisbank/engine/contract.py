@@ -30,7 +30,7 @@ class EngineQuery:
     ranked; hits from `detail_from` on carry their record and match spans. `paths`:
     answer for exactly these documents, in this order, whether or not they match
     (spans where they do), ranking nothing: for exports and for highlighting one
-    document.
+    document. `facets=False` skips the facet counts (autocomplete needs none).
     """
 
     text: str = ""
@@ -42,6 +42,7 @@ class EngineQuery:
     limit: int = 10
     detail_from: int = 0
     paths: tuple[str, ...] | None = None
+    facets: bool = True
 
 
 Span = tuple[int, int, str]

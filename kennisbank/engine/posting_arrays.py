@@ -83,6 +83,11 @@ class FieldArrays:
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self._a = arrays
 
+    @property
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The named arrays (views into the mapped file), for vocabulary scans."""
+        return self._a
+
     def lengths(self) -> np.ndarray | None:
         """Each document's length in this field (0: none), for BM25F; None when the
         file does not hold them."""

@@ -9,7 +9,8 @@ from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.analyzer import WhooshDutchAnalyzer
 from kennisbank.engine.ranking import TITLE_BOOST
 
-SCHEMA_VERSION = 3  # 2: compound parts, elisions, Porter plural repairs; 3: -es plurals
+SCHEMA_VERSION = 4  # 2: compound parts, elisions, Porter plural repairs; 3: -es plurals;
+# 4: surface forms with diacritics in `words` (autocomplete)
 
 # Facet field -> multi-valued? Multi-valued fields are comma-separated keywords.
 FACET_MULTI: dict[str, bool] = {

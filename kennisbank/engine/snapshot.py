@@ -20,6 +20,7 @@ from whoosh.searching import Searcher
 
 from kennisbank.analysis import DutchAnalyzer
 from kennisbank.engine import answering
+from kennisbank.engine.completion import ArrayVocabulary, WhooshVocabulary, complete
 from kennisbank.engine.contract import EngineAnswer, EngineQuery
 from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.query import (
@@ -59,6 +60,8 @@ class IndexSnapshot:
             self.close()
             raise
         self._parser = build_parser(searcher.schema)
+        self._path_column = None
+        self._facet_totals: dict[str, dict[str, int]] | None = None
 
     def close(self) -> None:
         self._close_searcher()
@@ -153,9 +156,17 @@ class IndexSnapshot:
 
     def paths_of(self, docnums: Iterable[int]) -> list[str]:
         """Corpus paths (unique per document) from a column: a stable key for a ranked
-        list that reads no stored record."""
-        paths = self._searcher.reader().column_reader("path")
-        return [paths[docnum] for docnum in docnums]
+        list that reads no stored record. The column reader is opened once per
+        snapshot: opening reads every segment's offset table (~3 ms at 10k)."""
+        if self._path_column is None:
+            self._path_column = self._searcher.reader().column_reader("path")
+        return [self._path_column[docnum] for docnum in docnums]
+
+    def facet_totals(self) -> dict[str, dict[str, int]]:
+        """Facet value -> documents, over the whole generation (kept per snapshot)."""
+        if self._facet_totals is None:
+            self._facet_totals = self.answer(EngineQuery(limit=0)).facets
+        return self._facet_totals
 
     def docnum_for_path(self, path: str) -> int | None:
         return self._searcher.document_number(path=path)
@@ -241,6 +252,18 @@ class IndexSnapshot:
                 for name, text in leaf.expanded_terms(reader, phrases=True)
                 if name == fieldname and (name, text) in reader]
 
+
+    def complete_words(self, prefix: str, limit: int, skip: frozenset[str] = frozenset(),
+                       fieldname: str = "words") -> list[tuple[str, int]]:
+        """Words of the unstemmed vocabulary starting with `prefix` (folded), each with
+        the number of documents holding it, the most frequent first."""
+        vocabularies = []
+        for leaf, _base in self._searcher.reader().leaf_readers():
+            segment = self.arrays.arrays_of(leaf)
+            field = segment.field(fieldname) if segment is not None else None
+            vocabularies.append(ArrayVocabulary(field) if field is not None
+                                else WhooshVocabulary(leaf, fieldname))
+        return complete(vocabularies, prefix, limit, skip)
 
     def has_word(self, word: str, fieldname: str = "words") -> bool:
         """Whether the unstemmed vocabulary holds `word` (folded)."""

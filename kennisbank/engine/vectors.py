@@ -174,7 +174,7 @@ class GenerationArrays:
                  ) -> tuple[np.ndarray, np.ndarray, dict[int, PostingBlocks | None]]:
         """Live document numbers holding the term, their weights, and the blocks."""
         docs, weights, blocks = read_postings(searcher.reader(), fieldname, btext,
-                                              self._arrays_of)
+                                              self.arrays_of)
         keep = self.live[docs]
         return docs[keep].astype(np.int32), weights[keep], blocks
 
@@ -188,7 +188,7 @@ class GenerationArrays:
             return cached
         docs, counts, flats = [], [], []
         for leaf, offset in searcher.reader().leaf_readers():
-            arrays = self._arrays_of(leaf)
+            arrays = self.arrays_of(leaf)
             field = arrays.field(fieldname) if arrays is not None else None
             if field is None:
                 return None
@@ -208,7 +208,7 @@ class GenerationArrays:
         found = TermPositions(np.concatenate(docs), offsets, flat)
         return self._positions.put(key, found)
 
-    def _arrays_of(self, leaf) -> SegmentArrays | None:
+    def arrays_of(self, leaf) -> SegmentArrays | None:
         """The segment's posting arrays, mapped once per generation; None when it has
         none or they cannot be read (the Whoosh way then gives the same answer)."""
         if self._folder is None:
@@ -310,7 +310,7 @@ class GenerationArrays:
             lengths = np.ones(self.size, dtype=np.float64)
             for leaf, offset in searcher.reader().leaf_readers():
                 count = leaf.doc_count_all()
-                arrays = self._arrays_of(leaf)
+                arrays = self.arrays_of(leaf)
                 field = arrays.field(fieldname) if arrays is not None else None
                 stored = field.lengths() if field is not None else None
                 if stored is not None and len(stored) == count:
