@@ -87,9 +87,16 @@ def test_empty_query_lists_everything_newest_first(corpus_service: SearchService
 
 def test_misspelling_gets_a_suggestion_that_finds_something(
         corpus_service: SearchService) -> None:
-    response = corpus_service.search(SearchRequest(query="kindcentrm"))
+    response = corpus_service.search(SearchRequest(query="kindcentrm", literal=True))
     assert response.total == 0
     assert response.suggestion == "kindcentrum"
+
+
+def test_misspelling_shows_the_corrected_results(corpus_service: SearchService) -> None:
+    response = corpus_service.search(SearchRequest(query="kindcentrm"))
+    assert (response.total, response.query, response.corrected_from) == (
+        5, "kindcentrum", "kindcentrm")
+    assert response.suggestion is None
 
 
 MALFORMED = ['"ouders', "(kindcentra", "AND", "*", "-", "OF OF", "kindcentra AND"]
