@@ -16,6 +16,7 @@ Measured on real pairs from the relevance collection: `bench/word_forms.py`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -29,13 +30,16 @@ PARTICLES = tuple(sorted((
     "na", "neer", "om", "onder", "op", "over", "rond", "samen", "tegen", "terug", "toe",
     "uit", "vast", "voor", "vrij", "weer", "weg",
 ), key=len, reverse=True))
+# No particle is the start of another, so one match finds the only candidate.
+PARTICLE_RE = re.compile("|".join(PARTICLES))
 # Unstressed verb prefixes that take no extra ge-: `gebruikt`, `verhuurd`, `besteld`.
 VERB_PREFIXES = ("be", "ge", "ver", "ont", "her", "er")
 VOWELS = "aeiouy"
 # Diminutive endings, longest first: `bolletje` -> `bol`, `filmpje` -> `film`.
 DIMINUTIVES = ("etje", "tje", "pje", "je")
 MIN_BASE = 3  # shorter bases (`ka`, `bo`) are mostly not the diminutive's noun
-STEM_END_MARGIN = 1.0  # Zipf units (a factor 10 in frequency)
+STEM_END_MARGIN = 1.5  # Zipf units: `gemeld` -> `melden` (4.2, not `melen` 2.1),
+# `gewist` -> `wissen` (3.6, not the past tense of weten `wisten` 4.9)
 
 
 def read_pairs(path: Path) -> dict[str, str]:
@@ -53,7 +57,7 @@ def read_exceptions(path: Path) -> frozenset[str]:
     return frozenset(word for line in lines if (word := line.split("#", 1)[0].strip()))
 
 
-def _infinitives(stem: str) -> Iterator[str]:
+def _infinitives(stem: str, after_ge: bool = False) -> Iterator[str]:
     """Infinitives whose verb stem is `stem` (as written before -d/-t), with Dutch
     spelling: `volg` -> `volgen`, `maak` -> `maken`, `leef` -> `leven`, `stop` ->
     `stoppen` (never `stopen`: that is the stem `stoop`), `lever` -> `leveren`,
@@ -61,6 +65,10 @@ def _infinitives(stem: str) -> Iterator[str]:
     last = stem[-1]
     if len(stem) < 3 or last in VOWELS:
         yield stem + "en"
+        if last == "e" and after_ge:
+            # English stems: geupdatet -> updaten, gesampled -> samplen (not after a
+            # prefix verb: verzet is not a form of verzen)
+            yield stem + "n"
         return
     before, third = stem[-2], stem[-3]
     voiced = {"f": "v", "s": "z"}.get(last, last)
@@ -68,12 +76,17 @@ def _infinitives(stem: str) -> Iterator[str]:
         yield stem[:-2] + voiced + "en"  # long vowel: maak -> maken, leef -> leven
     elif before in VOWELS and third not in VOWELS:
         yield stem + last + "en"  # short vowel: stop -> stoppen, bestel -> bestellen
-        if before == "e" and last in "lmnr":
-            yield stem + "en"  # unstressed: lever -> leveren, teken -> tekenen
+        if before in "iy" or (before == "e" and last in "lmnr" and _syllables(stem) > 1):
+            yield stem + "en"  # unstressed: wijzig -> wijzigen, lever -> leveren
     else:
         yield stem + "en"  # volg -> volgen, voeg -> voegen
         if voiced != last:
             yield stem[:-1] + voiced + "en"  # verf -> verven
+
+
+def _syllables(word: str) -> int:
+    """Vowel groups: `lever` 2, `spel` 1 (its e is stressed: `spellen`, not `spelen`)."""
+    return len(re.findall(f"[{VOWELS}]+", word))
 
 
 def _likeliest(candidates: dict[str, float]) -> tuple[str, float] | None:
@@ -108,9 +121,9 @@ class WordForms:
     def _splits(self, word: str) -> Iterator[tuple[str, str]]:
         """(separable particle, rest), the plain word first."""
         yield "", word
-        for particle in PARTICLES:
-            if word.startswith(particle) and len(word) > len(particle) + 4:
-                yield particle, word[len(particle):]
+        match = PARTICLE_RE.match(word)
+        if match and len(word) > match.end() + 4:
+            yield match.group(), word[match.end():]
 
     def _strong_participle(self, word: str) -> str | None:
         """`geschreven` -> `schrijven`, `verborgen` -> `verbergen`, `opgeschreven` ->
@@ -140,7 +153,7 @@ class WordForms:
         ending = _likeliest(self._infinitives_of(form[:-1]))
         # -d/-t may also be part of the verb (`gedownload`, `gezet`, `gemeld` ->
         # `melden`, not `melen`); that reading must be much commoner, or `gemaakt`
-        # would become the past tense `maakten`.
+        # would become the past tense `maakten` and `gewist` `wisten`.
         stem_end = _likeliest(self._infinitives_of(form))
         if stem_end and (not ending or stem_end[1] > ending[1] + STEM_END_MARGIN):
             return stem_end[0]
@@ -150,13 +163,13 @@ class WordForms:
         """Infinitives (with their Zipf frequency) the participle stem can belong to."""
         candidates = {}
         for particle, rest in self._splits(participle):
-            bodies = [rest[2:]] if rest.startswith("ge") else []
+            bodies = [(rest[2:], True)] if rest.startswith("ge") else []
             if rest.startswith(VERB_PREFIXES):
-                bodies.append(rest)  # gebruikt, verhuurd: the prefix is the verb's
-            for body in bodies:
+                bodies.append((rest, False))  # gebruikt, verhuurd: the verb's own prefix
+            for body, after_ge in bodies:
                 if len(body) < MIN_BASE:
                     continue  # `geeft` is not a participle of `even`
-                for infinitive in _infinitives(body):
+                for infinitive in _infinitives(body, after_ge):
                     zipf = self.lexicon.get(particle + infinitive)
                     if zipf is not None:
                         candidates[particle + infinitive] = zipf
@@ -164,8 +177,10 @@ class WordForms:
 
     def _diminutive(self, word: str) -> str | None:
         """`kindje` -> `kind`, `stoeltjes` -> `stoel`, `bolletje` -> `bol`, `filmpje`
-        -> `film`, `cafeetje` -> `cafe`: the base must be a word of at least 3 letters."""
+        -> `film`, `cafeetje` -> `cafe`: the base must be a word of at least 3 letters,
+        the most frequent when several are."""
         singular = word[:-1] if word.endswith("jes") else word
+        bases = {}
         for ending in DIMINUTIVES:
             if not singular.endswith(ending):
                 continue
@@ -177,12 +192,19 @@ class WordForms:
             elif ending == "tje" and len(base) > 2 and base[-1] == base[-2] == "e":
                 base = base[:-1]  # cafeetje -> cafe
             if len(base) >= MIN_BASE and base in self.lexicon:
-                return base
-        return None
+                bases[base] = self.lexicon[base]
+        # The commonest reading: `lichtje` -> `licht`, not `lich`.
+        found = _likeliest(bases)
+        return found[0] if found else None
 
     def _vowel_plural(self, word: str) -> str | None:
         """`niveaus` -> `niveau`; `themas`, `fotos` (written without the apostrophe of
-        `thema's`) -> `thema`, `foto`. Porter keeps an s after a vowel."""
+        `thema's`) -> `thema`, `foto`; English `queries` -> `query`. Porter keeps an s
+        after a vowel."""
+        if word.endswith("ies") and word[:-1] not in self.lexicon:
+            english = word[:-3] + "y"  # queries -> query, hobbies -> hobby
+            if english in self.lexicon:
+                return english
         if not word.endswith("s") or word[-2] not in VOWELS:
             return None
         base = word[:-1]
