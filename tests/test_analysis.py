@@ -171,6 +171,8 @@ def test_a_run_of_letters_too_long_to_be_a_word_is_not_indexed(analyzer: DutchAn
         ("liniaal", "linialen"),
         ("thema", "themas"),
         ("niveau", "niveaus"),
+        ("query", "queries"),  # English words in Dutch text
+        ("updaten", "geüpdatet"),
     ],
 )
 def test_word_forms_meet(analyzer: DutchAnalyzer, query: str, document_word: str) -> None:
@@ -180,7 +182,8 @@ def test_word_forms_meet(analyzer: DutchAnalyzer, query: str, document_word: str
 @pytest.mark.parametrize(
     ("one", "other"),
     [("gebied", "bieden"), ("meisje", "meis"), ("beleid", "begeleiding"),
-     ("geboorte", "boren"), ("gezond", "zon"), ("geeft", "even"), ("gestart", "staren")],
+     ("geboorte", "boren"), ("gezond", "zon"), ("geeft", "even"), ("gestart", "staren"),
+     ("gewist", "wisten"), ("verzet", "verzen"), ("lichtjes", "lich"), ("oranje", "oran")],
 )
 def test_look_alike_words_stay_apart(analyzer: DutchAnalyzer, one: str, other: str) -> None:
     assert analyzer.terms(one, mode="query") != analyzer.terms(other, mode="query")
