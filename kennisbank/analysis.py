@@ -16,6 +16,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from kennisbank.word_forms import lazy_base_form
+
 if TYPE_CHECKING:
     from kennisbank.compounds import CompoundSplitter
 
@@ -133,6 +135,9 @@ STEMMERS = ("dutch_porter", "dutch", "nltk_dutch", "none")
 
 
 _DOUBLE_END = re.compile(r"([bdfgklmnprst])\1$")
+# A long vowel after another vowel before the final consonant: Porter undoubles
+# `kanaal` -> `kanal` but not `liniaal`, `financieel`, `ideaal` (the vowel before).
+_VOWEL_DOUBLE_END = re.compile(r"(?<=[aeiouy])(aa|ee|oo|uu)(?=[^aeiouy]$)")
 
 
 # Words ending in consonant + "es" that are not an -s plural of a word in -e.
@@ -152,7 +157,10 @@ def repair_porter(stem: str) -> str:
     Snowball's vocabulary, docs/stemming.md): `organisaties`/`subsidies` keep their s
     after -ie, `gemeentes`/`brochures` keep -es after a consonant, `gezinnen`/`klassen`
     keep a double consonant, `huizen`/`brieven` keep z/v where the singular has s/f
-    (Dutch words hardly ever end in z or v)."""
+    (Dutch words hardly ever end in z or v), `linialen`/`financiele` lose the long
+    vowel that `liniaal`/`financieel` keep."""
+    if _VOWEL_DOUBLE_END.search(stem):
+        return _VOWEL_DOUBLE_END.sub(lambda match: match.group()[0], stem)
     if stem.endswith("ies"):
         return stem[:-1]
     if _es_plural(stem):
@@ -200,6 +208,7 @@ class DutchAnalyzer:
         plurals_path: Path = DEFAULT_PLURALS,
         cache_size: int = 200_000,
         compounds: bool = True,
+        word_forms: bool = True,
     ) -> None:
         self.stemmer_name = stemmer
         self.compounds = compounds
@@ -214,12 +223,15 @@ class DutchAnalyzer:
 
         endings = self.plural_endings
         stopwords = self.stopwords
+        # Participles, diminutives, vowel plurals (kennisbank/word_forms.py); not for
+        # `none`, the unstemmed words "Bedoelde u" suggestions come from.
+        base_form = lazy_base_form() if word_forms and stemmer != "none" else str
 
         @lru_cache(maxsize=cache_size)
         def stem(word: str) -> str:
             if word.isdigit():
                 return word
-            return base_stem(singularize(word, endings))
+            return base_stem(base_form(singularize(word, endings)))
 
         @lru_cache(maxsize=cache_size)
         def normal_form(raw: str) -> str | None:

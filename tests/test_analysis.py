@@ -155,3 +155,40 @@ def test_a_run_of_letters_too_long_to_be_a_word_is_not_indexed(analyzer: DutchAn
     terms = analyzer.terms(f"Het integraal {blob} kindcentrum; een {'x' * 101}-test.")
     assert terms == analyzer.terms("Het integraal kindcentrum; een test.")
     assert max(len(term) for term in analyzer.terms("a-" * 50_000 + "a")) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "document_word"),
+    [
+        ("toevoegen", "toegevoegd"),  # separable verb, weak participle
+        ("toevoegen", "toegevoegde"),
+        ("creëren", "gecreëerd"),
+        ("verbergen", "verborgen"),  # strong verb, from data/strong_verbs.txt
+        ("opschrijven", "opgeschreven"),
+        ("downloaden", "gedownload"),  # d belongs to the stem
+        ("kind", "kindje"),
+        ("stoel", "stoeltjes"),
+        ("liniaal", "linialen"),
+        ("thema", "themas"),
+        ("niveau", "niveaus"),
+        ("query", "queries"),  # English words in Dutch text
+        ("updaten", "geüpdatet"),
+    ],
+)
+def test_word_forms_meet(analyzer: DutchAnalyzer, query: str, document_word: str) -> None:
+    assert analyzer.terms(query, mode="query") == analyzer.terms(document_word, mode="query")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("gebied", "bieden"), ("meisje", "meis"), ("beleid", "begeleiding"),
+     ("geboorte", "boren"), ("gezond", "zon"), ("geeft", "even"), ("gestart", "staren"),
+     ("gewist", "wisten"), ("verzet", "verzen"), ("lichtjes", "lich"), ("oranje", "oran")],
+)
+def test_look_alike_words_stay_apart(analyzer: DutchAnalyzer, one: str, other: str) -> None:
+    assert analyzer.terms(one, mode="query") != analyzer.terms(other, mode="query")
+
+
+def test_unstemmed_vocabulary_keeps_word_forms() -> None:
+    # The "Bedoelde u" vocabulary field (stemmer `none`) must keep the written word.
+    assert DutchAnalyzer(stemmer="none").terms("toegevoegd") == ["toegevoegd"]

@@ -225,3 +225,18 @@ def test_words_close_together_rank_first(tmp_path) -> None:
     hits = SearchService(tmp_path / "index").search(
         SearchRequest(query="passend onderwijs jeugdhulp")).hits
     assert [hit.path for hit in hits] == ["z-dicht.txt", "a-ver.txt"]
+
+
+def test_other_word_forms_find_the_document(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Het thema is toegevoegd aan de kindjes van groep 3.",
+                                  encoding="utf-8")
+    (corpus / "b.txt").write_text("Dit gebied bieden wij niet aan.", encoding="utf-8")
+    (corpus / "c.txt").write_text("Wij bieden hulp.", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", jobs=1)
+    service = SearchService(tmp_path / "index")
+    assert paths(service, "toevoegen") == {"a.txt"}
+    assert paths(service, "kind themas") == {"a.txt"}
+    # `gebied` is not a participle of `bieden`: only the documents that say `bieden`.
+    assert paths(service, "gebied") == {"b.txt"}
