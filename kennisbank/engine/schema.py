@@ -9,8 +9,9 @@ from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.analyzer import WhooshDutchAnalyzer
 from kennisbank.engine.ranking import TITLE_BOOST
 
-SCHEMA_VERSION = 4  # 2: compound parts, elisions, Porter plural repairs; 3: -es plurals;
-# 4: surface forms with diacritics in `words` (autocomplete)
+SCHEMA_VERSION = 5  # 2: compound parts, elisions, Porter plural repairs; 3: -es plurals;
+# 4: surface forms with diacritics in `words` (autocomplete); 5: word forms (participles,
+# diminutives, loanword plurals: kennisbank/word_forms.py)
 
 # Facet field -> multi-valued? Multi-valued fields are comma-separated keywords.
 FACET_MULTI: dict[str, bool] = {
