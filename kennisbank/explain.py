@@ -17,6 +17,7 @@ class WordAnalysis:
     singular: str  # after the irregular-plural list
     stem: str
     parts: tuple[str, ...] = ()  # compound parts (index side)
+    terms: tuple[str, ...] = ()  # what the word searches for in the index
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Explanation:
     expansions: list[dict] = field(default_factory=list)
     parsed: str = ""
     notice: str | None = None
+    # What the synonym list added, each with the index terms it searches for.
+    alternatives: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -44,15 +47,19 @@ def analyse_words(analyzer: DutchAnalyzer, text: str) -> list[WordAnalysis]:
             stopword=normalised in analyzer.stopwords, singular=singular,
             stem=analyzer.stem(normalised),
             parts=tuple(split(normalised)) if split else (),
+            terms=tuple(analyzer.terms(token.text, mode="query")),
         ))
     return result
 
 
 def explain(analyzer: DutchAnalyzer, expander: SynonymExpander, query: str, parsed: str,
             notice: str | None) -> Explanation:
-    expansions = [{"typed": e.typed, "alternatives": list(e.alternatives)}
-                  for e in expander.expansions(query)]
-    return Explanation(query, analyse_words(analyzer, query), expansions, parsed, notice)
+    found = expander.expansions(query)
+    expansions = [{"typed": e.typed, "alternatives": list(e.alternatives)} for e in found]
+    added = [(alt, tuple(analyzer.terms(alt, mode="query")))
+             for e in found for alt in e.alternatives]
+    return Explanation(query, analyse_words(analyzer, query), expansions, parsed, notice,
+                       added)
 
 
 def format_explanation(explanation: Explanation) -> str:

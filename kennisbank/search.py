@@ -37,6 +37,9 @@ NOTICE_NONE_WITH_ALL = ("Geen document bevat al uw zoekwoorden. Hieronder docume
 # names its subject well enough, and keeps a document page fast.
 SIMILAR_TEXT_CHARS = 100_000
 SIMILAR_CACHE_SIZE = 512
+# "Waarom gevonden?": forms read from at most this many matches of a hit.
+MAX_SPANS_FOR_FORMS = 5_000
+MAX_FORMS_PER_TERM = 4
 # Autocomplete: suggestions in all, and at most so many titles and facet values among
 # them; titles and facet values only once this many letters were typed.
 SUGGESTIONS = 8
@@ -70,6 +73,8 @@ class Hit:
     format: str
     organisations: tuple[str, ...]
     date: str
+    # Index term -> the forms in the text it matched ("Waarom gevonden?").
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ class SearchResponse:
             "hits": [
                 {"id": h.id, "title": h.title, "path": h.path, "type": h.type,
                  "year": h.year, "score": round(h.score, 4), "snippet": h.snippet,
-                 "pages": h.pages}
+                 "pages": h.pages, "matched_forms": {t: list(f) for t, f in h.forms.items()}}
                 for h in self.hits
             ],
             "facets": {
@@ -401,7 +406,22 @@ def _make_hit(hit: EngineHit) -> Hit:
         format=record["format"],
         organisations=tuple(record["organisations"]),
         date=record["date"],
+        forms=found_forms(record["text"], spans),
     )
+
+
+def found_forms(text: str, spans: list[Span]) -> dict[str, tuple[str, ...]]:
+    """Per matched index term, the distinct forms (case-insensitive) the text has at
+    its matches: `kindcentra` for the term `kindcentrum`, `ouderbetrokkenheid` for the
+    compound part `betrokkenheid`. Bounded: the first MAX_SPANS_FOR_FORMS matches, at
+    most MAX_FORMS_PER_TERM forms per term."""
+    forms: dict[str, dict[str, str]] = {}
+    for start, end, term in spans[:MAX_SPANS_FOR_FORMS]:
+        seen = forms.setdefault(term, {})
+        form = text[start:end]
+        if len(seen) < MAX_FORMS_PER_TERM:
+            seen.setdefault(form.lower(), form)
+    return {term: tuple(seen.values()) for term, seen in forms.items()}
 
 
 def _suggestions(snap: IndexSnapshot, text: str, words: list[str], limit: int

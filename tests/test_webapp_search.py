@@ -417,3 +417,19 @@ def test_the_page_stays_bounded_with_many_facet_values(many_organisations, monke
     capped = many_organisations.get("/api/search?q=kindcentrum").get_json()
     assert len(capped["facets"]["organisation"]) == 100
     assert capped["facets_left_out"] == {"organisation": 50}
+
+
+def test_why_found_lists_the_forms_each_query_word_matched(client) -> None:
+    soup = page(client, "/?q=betrokkenheid+kindcentrum")
+    hit = next(h for h in soup.select(".hit")
+               if text_of(h.find("h3")) == "Handreiking ouderbetrokkenheid in kindcentra")
+    why = hit.select_one("details.why")
+    assert text_of(why.summary) == "Waarom gevonden?"
+    rows = {text_of(row.dt): text_of(row.dd) for row in why.select("dl div")}
+    assert rows["betrokkenheid"].startswith("gevonden als ")
+    assert "ouderbetrokkenheid" in rows["betrokkenheid"].lower()  # a compound's part
+    assert rows["kindcentrum"].startswith("gevonden als ")
+    data = client.get("/api/search?q=betrokkenheid").get_json()
+    assert any("ouderbetrokkenheid" in form.lower()
+               for hit in data["hits"] for forms in hit["matched_forms"].values()
+               for form in forms)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kennisbank.analysis import fold
+from kennisbank.explain import Explanation
 from kennisbank.fields import FACET_FIELDS, FACET_PARAMS
 from kennisbank.request import SearchRequest
-from kennisbank.search import FacetValue, SearchResponse
+from kennisbank.search import FacetValue, Hit, SearchResponse
 from kennisbank.webapp.params import url_params
 
 Link = Callable[[SearchRequest], str]
@@ -200,3 +202,28 @@ def file_size(size: int) -> str:
     if size < 1_000_000:
         return f"{round(size / 1000)} kB"
     return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+
+
+def why_found(explanation: Explanation | None, hit: Hit) -> list[tuple[str, str]]:
+    """"Waarom gevonden?" for one hit: per query word (and per synonym that was added),
+    the forms in the document it matched, rendered from the same analysis as
+    `kennisbank search --explain`."""
+    if explanation is None:
+        return []
+    rows = [(word.typed, _matched(word.terms, word.normalised, hit))
+            for word in explanation.words if not word.stopword and word.terms]
+    for alternative, terms in explanation.alternatives:
+        # A phrase matches under its words joined (engine/snapshot.py, _phrase_spans).
+        keys = (" ".join(terms), *terms)
+        if any(key in hit.forms for key in keys):
+            rows.append((f"{alternative} (synoniem)", _matched(keys, alternative, hit)))
+    return rows
+
+
+def _matched(terms: tuple[str, ...], normalised: str, hit: Hit) -> str:
+    forms = list(dict.fromkeys(form for term in terms for form in hit.forms.get(term, ())))
+    if forms:
+        return "gevonden als " + ", ".join(forms)
+    if any(term in fold(hit.title) for term in (fold(normalised), *terms)):
+        return "in de titel"
+    return "komt niet in de tekst voor"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from flask import (
@@ -15,6 +16,7 @@ from flask import (
 )
 
 from kennisbank.request import SearchRequest
+from kennisbank.search import Hit, SearchResponse
 from kennisbank.webapp import presenters
 from kennisbank.webapp.export import export_limits
 from kennisbank.webapp.params import parse_state
@@ -59,6 +61,7 @@ def search_context(outcome: Outcome) -> dict:
         "next_url": state_url(state.change(page=state.page + 1)),
         "doc_url": lambda doc_id: state_url(state, "documents.document", doc_id=doc_id),
         "file_url": lambda doc_id: url_for("documents.download", doc_id=doc_id),
+        "why_found": _why_found(response),
     }
     if response.total == 0 and state.has_filters:
         unfiltered = service().search(replace(state.without_filters(), page_size=1))
@@ -66,6 +69,13 @@ def search_context(outcome: Outcome) -> dict:
     if response.total and state.page > response.page_count:
         context["last_page_url"] = state_url(state.change(page=response.page_count))
     return context
+
+
+def _why_found(response: SearchResponse) -> Callable[[Hit], list[tuple[str, str]]]:
+    """"Waarom gevonden?" rows per hit, from one analysis of the searched query."""
+    explanation = service().explain(response.query) if (
+        response.query and response.hits) else None
+    return lambda hit: presenters.why_found(explanation, hit)
 
 
 def _sort_links(state: SearchRequest) -> list[tuple[str, str, bool]]:
