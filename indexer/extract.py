@@ -15,6 +15,7 @@ from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
 from kennisbank.indexer.sidecar import SIDECAR_SUFFIX, Sidecar, parse_sidecar, read_sidecar
 from kennisbank.indexer.sidecar_values import MAX_CHARS
 from kennisbank.indexer.walk import SourceFile
+from kennisbank.passages import passage_starts
 from kennisbank.records import DocumentRecord, document_id
 
 PAGE_SEPARATOR = "\n\n"
@@ -148,6 +149,7 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
         stat_key=source.stat_key,
         sidecar_sha256=sidecar_sha256,
         page_starts=page_starts,
+        passage_starts=passage_starts(text, page_starts),
         description=sidecar.description or _bounded(parsed.description, "description") or "",
         author=sidecar.author or _bounded(parsed.author, "author") or "",
         date=date or (str(year) if year else ""),

@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                         metavar="relevantie|datum",
                         help="sorteren op relevantie (standaard) of datum, nieuwste eerst")
     search.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    search.add_argument("--passages", action="store_true",
+                        help="toon de beste passages uit alle documenten in plaats van "
+                             "een lijst van documenten")
     search.add_argument("--letterlijk", "--literal", dest="literal", action="store_true",
                         help="zoek precies zoals getypt, zonder spellingcorrectie")
     search.add_argument("--zonder-synoniemen", "--no-synonyms", dest="synonyms",
@@ -180,6 +183,8 @@ def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
     query = response.query or response.request.query
     label = f" voor “{query}”" if query else ""
     noun = "resultaat" if response.total == 1 else "resultaten"
+    if response.request.view == "passages":
+        noun = "passage" if response.total == 1 else "passages"
     print(f"{response.total} {noun}{label}", file=stream)
     if response.notice:
         print(f"Let op: {response.notice}", file=stream)
@@ -192,19 +197,29 @@ def _print_hits(response: SearchResponse, stream=sys.stdout) -> None:
         print(f"Ook gezocht op: {', '.join(response.expanded_with)} "
               "(zonder: --zonder-synoniemen).", file=stream)
     first = (response.request.page - 1) * response.request.page_size
+    for number, found in enumerate(response.passages, start=first + 1):
+        where = f"pagina {found.passage.page}" if found.passage.page else (
+            f"passage {found.passage.number}")
+        print(f"\n{number}. {printable(found.hit.title)}  [{where}]", file=stream)
+        print(f"   {printable(found.hit.path)}", file=stream)
+        print(f"   {printable(strip_marks(found.passage.snippet))}", file=stream)
     for number, hit in enumerate(response.hits, start=first + 1):
         details = " · ".join(str(x) for x in (hit.type, hit.year, hit.format) if x)
         print(f"\n{number}. {printable(hit.title)}  [{printable(details)}]", file=stream)
         pages = f"  (pagina {', '.join(map(str, hit.pages))})" if hit.pages else ""
         print(f"   {printable(hit.path)}{pages}", file=stream)
-        if hit.snippet:
+        for passage in hit.passages or ():
+            where = f"pagina {passage.page}" if passage.page else f"passage {passage.number}"
+            print(f"   [{where}] {printable(strip_marks(passage.snippet))}", file=stream)
+        if hit.snippet and not hit.passages:
             print(f"   {printable(strip_marks(hit.snippet))}", file=stream)
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     request = SearchRequest(query=args.query, filters=parse_filters(args.filter),
                             sort=args.sort, page=args.page, page_size=args.limit,
-                            literal=args.literal, synonyms=args.synonyms)
+                            literal=args.literal, synonyms=args.synonyms,
+                            view="passages" if args.passages else "documents")
     service = SearchService(settings.index, settings.synonyms)
     if args.explain:
         explanation = service.explain(args.query)

@@ -32,6 +32,8 @@ class DocumentRecord:
     stat_key: str = ""
     sidecar_sha256: str = ""
     page_starts: tuple[int, ...] = ()
+    # Where each passage begins (kennisbank/passages.py), cut at index time.
+    passage_starts: tuple[int, ...] = ()
     description: str = ""
     author: str = ""
     date: str = ""  # ISO date, may be only a year ("2021")

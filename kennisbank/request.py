@@ -9,6 +9,9 @@ from dataclasses import dataclass, field, replace
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
+# How a view may be asked for (web parameter `weergave`, CLI `--passages`).
+VIEW_NAMES = {"documenten": "documents", "documents": "documents",
+              "passages": "passages", "passage": "passages"}
 # How a sort order may be asked for (web parameter, CLI flag), Dutch or English.
 SORT_NAMES = {"relevantie": "relevance", "relevance": "relevance",
               "datum": "date", "date": "date"}
@@ -28,6 +31,9 @@ class SearchRequest:
     # Synonyms and abbreviations widen the query (`IKC` also finds "integraal
     # kindcentrum"); False searches the words alone.
     synonyms: bool = True
+    # "documents": a list of documents, each with its best passages; "passages": the
+    # best passages across the best documents, for who wants the answer itself.
+    view: str = "documents"
 
     @property
     def has_filters(self) -> bool:

@@ -22,6 +22,7 @@ from kennisbank.engine.ranking import BROADEN_BELOW, WIDEN_BELOW
 from kennisbank.engine.snapshot import IndexSnapshot
 from kennisbank.engine.store import IndexMissingError
 from kennisbank.explain import Explanation, explain
+from kennisbank.passages import BEST_PASSAGES, Passage, best_passages, passage_starts
 from kennisbank.request import SearchRequest
 from kennisbank.snippets import pages_for, render_snippet
 from kennisbank.synonyms import DEFAULT_SYNONYMS, SynonymFile
@@ -50,7 +51,10 @@ MIN_FACET_PREFIX = 2
 STOP_WORDS = load_word_list(DEFAULT_STOPWORDS)
 # Record fields an export leaves out: the whole text is large, and may be sent between
 # processes (webapp/offload.py).
-EXPORT_SKIPS = frozenset({"text", "page_starts"})
+EXPORT_SKIPS = frozenset({"text", "page_starts", "passage_starts"})
+# The passages view reads the passages of this many best documents, this many each.
+PASSAGE_DOCUMENTS = 50
+PASSAGES_PER_DOCUMENT = 5
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,16 @@ class Hit:
     date: str
     # Index term -> the forms in the text it matched ("Waarom gevonden?").
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The best passages for the query, best first (kennisbank/passages.py).
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """One passage in the passages view, with the document it is from."""
+
+    hit: Hit
+    passage: Passage
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,8 @@ class SearchResponse:
     corrected_from: str | None = None
     # The synonyms and abbreviations the query was widened with.
     expanded_with: tuple[str, ...] = ()
+    # The passages view: this page's passages (`total` counts them all).
+    passages: list[PassageHit] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -117,9 +133,14 @@ class SearchResponse:
             "hits": [
                 {"id": h.id, "title": h.title, "path": h.path, "type": h.type,
                  "year": h.year, "score": round(h.score, 4), "snippet": h.snippet,
-                 "pages": h.pages, "matched_forms": {t: list(f) for t, f in h.forms.items()}}
+                 "pages": h.pages, "matched_forms": {t: list(f) for t, f in h.forms.items()},
+                 "passages": [_passage_json(p) for p in h.passages]}
                 for h in self.hits
             ],
+            "view": self.request.view,
+            "passages": [{**_passage_json(p.passage), "id": p.hit.id, "title": p.hit.title,
+                          "path": p.hit.path, "type": p.hit.type, "year": p.hit.year}
+                         for p in self.passages],
             "facets": {
                 name: {v.value: v.count for v in values} for name, values in self.facets.items()
             },
@@ -131,6 +152,12 @@ class SearchResponse:
             "page_size": self.request.page_size,
             "page_count": self.page_count,
         }
+
+
+def _passage_json(passage: Passage) -> dict:
+    return {"number": passage.number, "page": passage.page, "start": passage.start,
+            "end": passage.end, "score": round(passage.score, 4),
+            "snippet": passage.snippet}
 
 
 class SearchService:
@@ -253,6 +280,8 @@ class SearchService:
 
     def _search_as_typed(self, snap: IndexSnapshot, request: SearchRequest
                          ) -> SearchResponse:
+        if request.view == "passages":
+            return self._passages_view(snap, request)
         end = request.page * request.page_size
         answer, suggestion = self._answer(snap, self._question(
             request, end, end - request.page_size))
@@ -262,6 +291,25 @@ class SearchService:
         return SearchResponse(request, answer.total, hits, facets, suggestion,
                               answer.notice, answer.generation, query=request.query,
                               expanded_with=self._expansions(request))
+
+    def _passages_view(self, snap: IndexSnapshot, request: SearchRequest
+                       ) -> SearchResponse:
+        """The best passages of the best PASSAGE_DOCUMENTS documents, best first:
+        passages holding more of the query's words first, then the better document."""
+        answer, suggestion = self._answer(snap, self._question(request, PASSAGE_DOCUMENTS, 0))
+        facets = {name: _facet_values(counts, answer.selected.get(name, set()), name)
+                  for name, counts in answer.facets.items()}
+        found = []
+        for rank, engine_hit in enumerate(answer.hits):
+            hit = _make_hit(engine_hit, PASSAGES_PER_DOCUMENT)
+            found.extend((passage.score, -rank, PassageHit(hit, passage))
+                         for passage in hit.passages)
+        found.sort(key=lambda entry: (-entry[0], -entry[1]))
+        end = request.page * request.page_size
+        page = [entry[2] for entry in found[end - request.page_size:end]]
+        return SearchResponse(request, len(found), [], facets, suggestion, answer.notice,
+                              answer.generation, query=request.query,
+                              expanded_with=self._expansions(request), passages=page)
 
     def _expansions(self, request: SearchRequest) -> tuple[str, ...]:
         """The alternatives the synonym list adds to the query, each once."""
@@ -391,9 +439,13 @@ def _facet_values(counter: Mapping[str, int], selected: set[str], name: str
     return values
 
 
-def _make_hit(hit: EngineHit) -> Hit:
+def _make_hit(hit: EngineHit, passages: int = BEST_PASSAGES) -> Hit:
     record, score, spans = hit.record or {}, hit.score, list(hit.spans)
     snippet_source = record["text"] or record.get("description", "")
+    starts = tuple(record.get("passage_starts") or ()) or passage_starts(
+        record["text"], record["page_starts"])  # a record indexed before passages
+    best = best_passages(record["text"], starts, tuple(record["page_starts"]), spans,
+                         passages)
     return Hit(
         id=record["id"],
         title=record["title"],
@@ -407,6 +459,7 @@ def _make_hit(hit: EngineHit) -> Hit:
         organisations=tuple(record["organisations"]),
         date=record["date"],
         forms=found_forms(record["text"], spans),
+        passages=best,
     )
 
 

@@ -123,6 +123,20 @@ def test_the_expansion_line_and_its_undo_link(page) -> None:
     assert page.locator(".hit").count() < widened
 
 
+def test_a_search_shows_passages_with_their_pdf_page(page) -> None:
+    page.goto("/?q=klimaatadaptatie")
+    passage = page.locator(".hit .passages .passage").first
+    expect(passage.locator("mark")).to_have_text("klimaatadaptatie")
+    link = passage.get_by_role("link", name=re.compile(r"^Pagina \d+ \(PDF\)$"))
+    href = link.get_attribute("href")
+    assert re.search(r"/bestand#page=\d+$", href)
+    pdf = page.request.get(href.split("#")[0])
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    page.get_by_role("link", name="Passages").click()
+    expect(page.locator("#aantal")).to_have_text(re.compile(r"passages? voor “klimaatadaptatie”"))
+    expect(page.locator(".passage-hit .snippet mark").first).to_have_text("klimaatadaptatie")
+
+
 def test_autocomplete_with_the_keyboard_only(page) -> None:
     page.goto("/")
     box = search_box(page)

@@ -25,8 +25,9 @@ from tests.webapp_fixtures import DEEP_MATCH_PAGE, DOCS, hit_titles, page, summa
 pytest_plugins = ["tests.webapp_fixtures"]
 
 CLI_KEYS = {"total", "hits", "facets", "suggestion", "notice", "page", "page_size",
-            "page_count"}
-HIT_KEYS = {"id", "title", "path", "type", "year", "score", "snippet", "pages"}
+            "page_count", "corrected_from", "expanded_with", "view", "passages"}
+HIT_KEYS = {"id", "title", "path", "type", "year", "score", "snippet", "pages",
+            "matched_forms", "passages"}
 
 
 def test_api_search_returns_the_cli_json(client, web_index) -> None:

@@ -16,10 +16,12 @@ from kennisbank.request import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
     SORT_NAMES,
+    VIEW_NAMES,
     SearchRequest,
 )
 
 SORT_PARAMS = {"relevance": "relevantie", "date": "datum"}
+VIEW_PARAMS = {"documents": "documenten", "passages": "passages"}
 MAX_DOCUMENT_PAGE = 100_000  # `vanaf` on a document page: a page of the PDF
 MAX_INT_CHARS = 12  # longer is never a page, size or year, whatever its leading zeros
 MAX_QUERY_CHARS = 500
@@ -52,6 +54,8 @@ def url_params(state: SearchRequest) -> list[tuple[str, str]]:
         pairs.append(("letterlijk", "ja"))
     if not state.synonyms:
         pairs.append(("synoniemen", "nee"))
+    if state.view != "documents":
+        pairs.append(("weergave", VIEW_PARAMS[state.view]))
     return pairs
 
 
@@ -76,6 +80,7 @@ def parse_state(args) -> SearchRequest:
         page_size=size or DEFAULT_PAGE_SIZE,
         literal=_yes_no(*_first(args, "letterlijk", "literal"), default=False),
         synonyms=_yes_no(*_first(args, "synoniemen", "synonyms"), default=True),
+        view=_view(_first(args, "weergave", "view")[1]),
     )
 
 
@@ -137,6 +142,16 @@ def _yes_no(name: str, raw: str, default: bool) -> bool:
     if raw.lower() in YES | NO:
         return raw.lower() in YES
     raise ParameterError(f"‘{name}’ kan ‘ja’ of ‘nee’ zijn, niet ‘{raw[:40]}’.")
+
+
+def _view(raw: str) -> str:
+    if not raw:
+        return "documents"
+    try:
+        return VIEW_NAMES[raw.lower()]
+    except KeyError:
+        raise ParameterError(
+            f"Weergave kan ‘documenten’ of ‘passages’ zijn, niet ‘{raw[:40]}’.") from None
 
 
 def _sort(raw: str) -> str:

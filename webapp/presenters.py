@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kennisbank.analysis import fold
 from kennisbank.explain import Explanation
 from kennisbank.fields import FACET_FIELDS, FACET_PARAMS
+from kennisbank.passages import Passage
 from kennisbank.request import SearchRequest
 from kennisbank.search import FacetValue, Hit, SearchResponse
 from kennisbank.webapp.params import url_params
@@ -178,6 +179,8 @@ def result_summary(response: SearchResponse) -> str:
     """`23 resultaten voor “ouderbetrokkenheid”`, or the browse wording without a query."""
     total, query = response.total, response.query or response.request.query
     noun = "resultaat" if total == 1 else "resultaten"
+    if response.request.view == "passages":
+        noun = "passage" if total == 1 else "passages"
     if query:
         return f"{total} {noun} voor “{query}”"
     if total == 0:
@@ -227,3 +230,10 @@ def _matched(terms: tuple[str, ...], normalised: str, hit: Hit) -> str:
     if any(term in fold(hit.title) for term in (fold(normalised), *terms)):
         return "in de titel"
     return "komt niet in de tekst voor"
+
+
+def passage_label(passage: Passage) -> str:
+    """The link text of a passage: its PDF page, or its place in the text."""
+    if passage.page:
+        return f"Pagina {passage.page} (PDF)"
+    return f"Passage {passage.number} in het document"

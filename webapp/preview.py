@@ -56,6 +56,22 @@ def page_of(offset: int, page_starts: list[int] | tuple[int, ...]) -> int:
     return max(1, bisect.bisect_right(page_starts, offset))
 
 
+def _with_passage_anchors(record: dict, spans: list[tuple[int, int]], end: int) -> str:
+    """The text up to `end`, each passage in a span with id `passage-N`, so a result's
+    passage link lands on it (a PDF's passage links go to its page instead)."""
+    text = record["text"]
+    starts = [s for s in record.get("passage_starts") or (0,) if s < end] or [0]
+    span_starts = [start for start, _stop in spans]
+    pieces = []
+    for number, begin in enumerate(starts, start=1):
+        stop = starts[number] if number < len(starts) else end
+        inside = spans[bisect.bisect_left(span_starts, begin):
+                       bisect.bisect_left(span_starts, stop)]
+        pieces.append(f'<span class="passage" id="passage-{number}">'
+                      f"{highlight(text, inside, begin, stop)}</span>")
+    return "".join(pieces)
+
+
 def build_preview(record: dict, spans: list[tuple[int, int]], start: int | None) -> Preview:
     """The part of the document to show; `start` is the first page asked for, if any."""
     text, starts = record["text"], list(record["page_starts"])
@@ -64,7 +80,7 @@ def build_preview(record: dict, spans: list[tuple[int, int]], start: int | None)
         if end > PREVIEW_CHARS:
             cut = text.rfind(" ", PREVIEW_CHARS - 200, PREVIEW_CHARS)
             end = cut if cut > 0 else PREVIEW_CHARS
-        part = PreviewPart(None, highlight(text, spans, 0, end))
+        part = PreviewPart(None, _with_passage_anchors(record, spans, end))
         return Preview([part], 0, 1, 1, end < len(text), [])
     match_pages = sorted({page_of(s, starts) for s, _e in spans})
     count = len(starts)

@@ -62,6 +62,14 @@ def search_context(outcome: Outcome) -> dict:
         "doc_url": lambda doc_id: state_url(state, "documents.document", doc_id=doc_id),
         "file_url": lambda doc_id: url_for("documents.download", doc_id=doc_id),
         "why_found": _why_found(response),
+        "view_links": [(label, state_url(state.change(view=value)), state.view == value)
+                       for value, label in (("documents", "Documenten"),
+                                            ("passages", "Passages"))],
+        "passage_url": lambda hit, passage: (
+            f"{url_for('documents.download', doc_id=hit.id)}#page={passage.page}"
+            if passage.page else
+            f"{state_url(state, 'documents.document', doc_id=hit.id)}#passage-{passage.number}"),
+        "passage_label": presenters.passage_label,
     }
     if response.total == 0 and state.has_filters:
         unfiltered = service().search(replace(state.without_filters(), page_size=1))
