@@ -6,6 +6,7 @@ reader would, with a real feed parser."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -56,6 +57,7 @@ def steps(tmp_path_factory: pytest.TempPathFactory) -> dict:
     feeds["first"] = _feed(client, "/feed.atom?soort=handreiking")
     _write(corpus, CHANGED, "Ouders en het kindcentrum, nu herzien en langer.", "handreiking")
     _write(corpus, NEW, NEW_TITLE, "handreiking")
+    os.utime(corpus / "bericht-01.txt", (1_900_000_000, 1_900_000_000))  # touched only
     report = build_index(corpus, index, added_at=SECOND_RUN)
     assert report.added == [NEW] and report.updated == [CHANGED]
     feeds["second"] = _feed(client, "/feed.atom?soort=handreiking")
@@ -115,7 +117,9 @@ def test_the_number_of_entries_is_bounded(steps) -> None:
     assert len(everything.entries) == FEED_ENTRIES
     assert everything.entries[0].id == _entry_id(NEW)
     times = [entry.updated for entry in everything.entries]
-    assert times == sorted(times, reverse=True)
+    # Unchanged, touched and changed files alike kept the time of the first run.
+    assert times == ["2026-02-05T10:00:00Z"] + ["2026-01-05T10:00:00Z"] * (FEED_ENTRIES - 1)
+    assert _entry_id("bericht-01.txt") in {entry.id for entry in everything.entries}
 
 
 def test_hostile_query_text_is_escaped(steps) -> None:

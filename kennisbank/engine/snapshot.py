@@ -123,7 +123,8 @@ class IndexSnapshot:
         """Build the generation's arrays every search uses."""
         self.facets()
         self.arrays.dates(self._searcher)
-        self.arrays.added(self._searcher)
+        if self.arrays.added(self._searcher) is not None:
+            self.arrays.date_order(self._searcher)
         self.arrays.path_order(self._searcher)
         schema = self._searcher.schema
         self.arrays.field_lengths(self._searcher,

@@ -34,7 +34,7 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from kennisbank.analysis import DEFAULT_STEMMER
-from kennisbank.engine import added as first_added
+from kennisbank.engine import added as added_times
 from kennisbank.engine.diskspace import bytes_needed, ensure_free_space, folder_bytes
 from kennisbank.engine.generations import (
     CURRENT_FILE,
@@ -243,7 +243,7 @@ def _record_fields(record: DocumentRecord) -> dict[str, object]:
         "body": record.text,
         "words": record.vocabulary or f"{record.title}\n{record.text}",
         "date": _date_number(record.date, record.year),
-        "added": first_added.seconds_from_iso(record.added),
+        "added": added_times.seconds_from_iso(record.added),
         "record": {**asdict(record), "vocabulary": ""},
     }
     for name, values in record.facet_values().items():
@@ -303,8 +303,8 @@ class IndexWriteSession:
         self.changed = False
         self.expected_documents: int | None = None  # set by the caller before leaving
         self._probe: DocumentRecord | None = None
-        self.added_at = first_added.seconds_of(dt.datetime.now()) if added_at is None \
-            else added_at
+        self.added_at = (added_times.seconds_of(dt.datetime.now()) if added_at is None
+                         else added_at)
         self._manifest: dict[str, ManifestEntry] | None = None
 
     def needs_full_rebuild(self) -> bool:
@@ -350,7 +350,7 @@ class IndexWriteSession:
         if self._manifest is None:
             self._manifest = {} if self.previous is None else read_manifest(
                 open_generation(self.root, self.previous),
-                first_added.published_seconds(self.root / self.previous))
+                added_times.published_seconds(self.root / self.previous))
         return self._manifest
 
     def first_added(self, path: str) -> int:
@@ -375,7 +375,7 @@ class IndexWriteSession:
 
     def upsert(self, record: DocumentRecord) -> None:
         """Write one document, with the time its path first entered the index."""
-        record = replace(record, added=first_added.iso_time(self.first_added(record.path)))
+        record = replace(record, added=added_times.iso_time(self.first_added(record.path)))
         if not self.changed:
             self._use_corpus_vocabulary()
         if self.rebuild:  # a fresh index: nothing to replace
@@ -537,8 +537,8 @@ def read_manifest(ix: whoosh_index.Index, unrecorded_added: int = 0
             name: reader.column_reader(name)
             for name in ("path", "sha256", "sidecar_sha256", "stat_key")
         }
-        added = reader.column_reader(first_added.FIELD) if (
-            first_added.FIELD in reader.schema) else None
+        added = reader.column_reader(added_times.FIELD) if (
+            added_times.FIELD in reader.schema) else None
         entries = {}
         for docnum in reader.all_doc_ids():
             path = columns["path"][docnum]
