@@ -150,7 +150,8 @@ def test_entries_carry_title_summary_and_type(steps) -> None:
 
 
 def test_the_result_page_links_its_feed(steps) -> None:
-    soup = page(steps["client"], "/?q=kindcentrum&soort=handreiking&sorteer=datum&pagina=1")
+    soup = page(steps["client"],
+                "/?q=kindcentrum&soort=handreiking&sorteer=datum&pagina=1&weergave=passages")
     alternate = soup.select_one('head link[rel=alternate][type="application/atom+xml"]')
     visible = soup.select_one('#resultaten a[type="application/atom+xml"]')
     assert alternate is not None and visible is not None

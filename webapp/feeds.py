@@ -39,9 +39,11 @@ def feed():
 
 
 def feed_state(state: SearchRequest) -> SearchRequest:
-    """What a feed carries of a search: the query, filters and years; not the order,
-    page or page size of the result page it was found on."""
-    return replace(state, sort="relevance", page=1, page_size=DEFAULT_PAGE_SIZE)
+    """What a feed carries of a search: what decides which documents match (query,
+    filters, years, literal or with synonyms); not the order, page, page size or view
+    of the result page it was found on."""
+    return replace(state, sort="relevance", page=1, page_size=DEFAULT_PAGE_SIZE,
+                   view="documents")
 
 
 def feed_url(state: SearchRequest) -> str:
