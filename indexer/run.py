@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.engine.added import seconds_of
 from kennisbank.engine.store import (
     IndexWriteSession,
     ManifestEntry,
@@ -44,6 +45,8 @@ class IndexOptions:
     stemmer: str = DEFAULT_STEMMER
     writer_memory_mb: int = 0  # 0: a quarter of the machine's memory
     default_types: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
+    # The first-added time of files new to the index (None: when the run starts).
+    added_at: dt.datetime | None = None
 
     @property
     def workers(self) -> int:
@@ -156,7 +159,9 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
                                writer_procs=options.workers,
                                writer_memory_mb=options.writer_memory_mb,
                                corpus=report.corpus,
-                               meta=_extraction_meta(options)) as session:
+                               meta=_extraction_meta(options),
+                               added_at=seconds_of(options.added_at or dt.datetime.now())
+                               ) as session:
             report.damaged = [{"generation": name, "problem": problem}
                               for name, problem in session.damaged]
             report.repaired_from = session.previous or "" if session.damaged else ""

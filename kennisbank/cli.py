@@ -69,8 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--page", type=whole_number(1, MAX_PAGE), default=1, metavar="N",
                         help="resultatenpagina (standaard 1)")
     search.add_argument("--sort", type=_sort_order, default="relevance",
-                        metavar="relevantie|datum",
-                        help="sorteren op relevantie (standaard) of datum, nieuwste eerst")
+                        metavar="relevantie|datum|toegevoegd",
+                        help="sorteren op relevantie (standaard), datum (nieuwste eerst) "
+                        "of toegevoegd (laatst aan de index toegevoegd eerst)")
     search.add_argument("--json", action="store_true", help="uitvoer als JSON")
     search.add_argument("--passages", action="store_true",
                         help="toon de beste passages uit alle documenten in plaats van "
@@ -107,7 +108,8 @@ def _sort_order(raw: str) -> str:
         return SORT_NAMES[raw.strip().lower()]
     except KeyError:
         raise argparse.ArgumentTypeError(
-            f"sorteren kan op ‘relevantie’ of ‘datum’, niet op ‘{raw[:40]}’") from None
+            "sorteren kan op ‘relevantie’, ‘datum’ of ‘toegevoegd’, niet op "
+            f"‘{raw[:40]}’") from None
 
 
 def _version() -> str:

@@ -44,6 +44,10 @@ class DocumentRecord:
     audiences: tuple[str, ...] = ()
     source_url: str = ""
     warnings: tuple[str, ...] = field(default=())
+    # When this corpus path first entered the index (UTC, "2026-12-04T07:32:38Z"): set
+    # by the index writer, carried over from the previous generation on every later
+    # run, so a changed or re-read file keeps it (the "Nieuw sinds" feeds sort on it).
+    added: str = ""
     # The document's distinct words (folded, unstemmed), made by the extraction worker
     # so the single index writer need not analyse the text twice. Not stored.
     vocabulary: str = ""

@@ -14,7 +14,8 @@ VIEW_NAMES = {"documenten": "documents", "documents": "documents",
               "passages": "passages", "passage": "passages"}
 # How a sort order may be asked for (web parameter, CLI flag), Dutch or English.
 SORT_NAMES = {"relevantie": "relevance", "relevance": "relevance",
-              "datum": "date", "date": "date"}
+              "datum": "date", "date": "date",
+              "toegevoegd": "added", "added": "added"}
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class SearchRequest:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     year_from: int | None = None
     year_to: int | None = None
-    sort: str = "relevance"  # "relevance" | "date"
+    sort: str = "relevance"  # "relevance" | "date" | "added" (newest in the index first)
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
     # As typed: no spelling correction of a query that finds nothing.

@@ -81,6 +81,8 @@ class Hit:
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The best passages for the query, best first (kennisbank/passages.py).
     passages: list[Passage] = field(default_factory=list)
+    added: str = ""  # when it first entered the index ("" in an index without it)
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -262,7 +264,8 @@ class SearchService:
         expand = self._synonyms.expander().expand if request.synonyms else None
         return EngineQuery(request.query, expand, words="most",
                            filters=request.filters, years=years,
-                           order="date" if request.sort == "date" else "relevance",
+                           order=request.sort if request.sort in ("date", "added")
+                           else "relevance",
                            limit=limit, detail_from=detail_from)
 
     def _search(self, snap: IndexSnapshot, request: SearchRequest) -> SearchResponse:
@@ -460,6 +463,8 @@ def _make_hit(hit: EngineHit, passages: int = BEST_PASSAGES) -> Hit:
         date=record["date"],
         forms=found_forms(record["text"], spans),
         passages=best,
+        added=record.get("added", ""),
+        themes=tuple(record["themes"]),
     )
 
 

@@ -260,3 +260,84 @@ def test_the_page_fits_a_phone(browser, server_url: str) -> None:
         page.screenshot(path=OUTPUT / "resultaten-telefoon.png", full_page=True)
     finally:
         context.close()
+
+
+def test_skip_link_jumps_past_the_filters(page) -> None:
+    """Issue 16, part 5: without it, a keyboard user tabs through every filter (about 20
+    stops) before reaching the first result."""
+    page.goto("/?q=kindcentra")
+    skip = page.get_by_role("link", name="Naar de resultaten")
+    expect(skip).not_to_be_in_viewport()  # out of sight until it has the focus
+    stops = 0
+    while not page.evaluate("() => document.activeElement.textContent === 'Naar de resultaten'"):
+        page.keyboard.press("Tab")
+        stops += 1
+        assert stops < 12, "the skip link must come before the filters"
+        assert not page.evaluate(
+            "() => !!document.activeElement.closest('#filterformulier')"), "filters first"
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#resultaten-kop")).to_be_focused()
+    page.keyboard.press("Tab")  # on from the results: sorting, then the first result
+    expect(page.locator("#resultaten a:visible").first).to_be_focused()
+
+
+def test_a_long_facet_list_can_be_searched(page) -> None:
+    """The year facet lists 12 values; typing narrows the list, in place."""
+    page.goto("/")
+    box = page.get_by_role("searchbox", name="Zoek een jaar")
+    expect(box).to_be_visible()
+    years = page.locator("#facet-jaar .options li")
+    assert years.count() > 10
+    box.fill("201")
+    visible = page.locator("#facet-jaar .options li:visible .option-label")
+    expect(visible).to_have_count(9)  # 2011 up to 2019
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.locator("#filters").screenshot(path=OUTPUT / "filter-zoeken.png")
+    box.fill("2015")
+    expect(visible).to_have_text(["2015"])
+    expect(page.locator("#zoek-jaar-aantal")).to_have_text("1 waarde gevonden")
+    box.press("Enter")  # does not submit the filter form
+    expect(page).to_have_url(re.compile(r"/$"))
+    # Past the hidden values: the folded list's toggle, then the value found.
+    tab_to(page, "#filterformulier input[name=jaar][value='2015']", limit=3)
+    page.keyboard.press("Space")
+    expect(page.locator("a.chip")).to_have_text(re.compile("Jaar: 2015"))
+    expect(page.locator("#aantal")).to_have_text("1 document, nieuwste eerst")
+    box = page.get_by_role("searchbox", name="Zoek een jaar")
+    box.fill("zzz")
+    expect(visible).to_have_count(0)
+    expect(page.locator("#zoek-jaar-aantal")).to_have_text("Geen waarden gevonden")
+    box.fill("")
+    expect(visible).to_have_count(years.count())
+
+
+def test_the_facet_search_box_needs_javascript(browser, server_url: str) -> None:
+    """Without script there is nothing to type in: the box stays hidden, every value
+    is listed and the filters still work."""
+    context, page = _page(browser, server_url, java_script_enabled=False)
+    try:
+        page.goto("/")
+        expect(page.get_by_role("searchbox", name="Zoek een jaar")).to_have_count(0)
+        expect(page.locator("#facet-jaar .options li")).to_have_count(12)
+        page.get_by_role("link", name="Naar de resultaten").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#resultaten-kop")).to_be_focused()
+    finally:
+        context.close()
+
+
+def test_the_result_page_offers_its_feed(page) -> None:
+    page.goto("/?q=kindcentra")
+    link = page.get_by_role("link", name="Volg nieuwe documenten bij deze zoekopdracht")
+    expect(link).to_be_visible()
+    feed = page.locator("link[rel=alternate][type='application/atom+xml']")
+    expect(feed).to_have_attribute("href", re.compile(r"/feed\.atom\?q=kindcentra$"))
+    page.get_by_role("checkbox", name=re.compile(r"^Onderzoeksrapport")).check()
+    expect(page.locator("#aantal")).to_have_text("2 resultaten voor “kindcentra”")
+    # Updated in place with the rest of the page.
+    expect(feed).to_have_attribute(
+        "href", re.compile(r"/feed\.atom\?q=kindcentra&soort=onderzoeksrapport$"))
+    expect(link).to_have_attribute("href", re.compile(r"soort=onderzoeksrapport$"))

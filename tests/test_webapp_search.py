@@ -316,7 +316,7 @@ def test_no_results_because_of_filters_offers_to_clear_them(client) -> None:
     ("pagina=-3", "Het paginanummer moet een geheel getal"),
     ("pagina=99999999999999999999", "Het paginanummer moet een geheel getal"),
     ("aantal=1000", "Het aantal resultaten per pagina"),
-    ("sorteer=titel", "Sorteren kan op ‘relevantie’ of ‘datum’"),
+    ("sorteer=titel", "Sorteren kan op ‘relevantie’, ‘datum’ of ‘toegevoegd’"),
     ("van=gisteren", "Het jaartal bij ‘van’"),
     ("tot=1800", "Het jaartal bij ‘tot’"),
     ("pagina=%EF%BC%93", "Het paginanummer"),  # a full-width digit

@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
         api,
         documents,
         errors,
+        feeds,
         hosts,
         offload,
         presenters,
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None, overrides: Mapping[str, object]
     staff.init_app(app)
     throttle.init_app(app, settings.threads, settings.expensive_requests)
     offload.init_app(app, Path(settings.index), Path(settings.synonyms))
-    for module in (views, documents, api, status, suggest):
+    for module in (views, documents, api, feeds, status, suggest):
         app.register_blueprint(module.blueprint)
     errors.register_error_handlers(app)
     app.after_request(_security_headers)

@@ -20,7 +20,7 @@ from kennisbank.request import (
     SearchRequest,
 )
 
-SORT_PARAMS = {"relevance": "relevantie", "date": "datum"}
+SORT_PARAMS = {"relevance": "relevantie", "date": "datum", "added": "toegevoegd"}
 VIEW_PARAMS = {"documents": "documenten", "passages": "passages"}
 MAX_DOCUMENT_PAGE = 100_000  # `vanaf` on a document page: a page of the PDF
 MAX_INT_CHARS = 12  # longer is never a page, size or year, whatever its leading zeros
@@ -161,7 +161,8 @@ def _sort(raw: str) -> str:
         return SORT_NAMES[raw.lower()]
     except KeyError:
         raise ParameterError(
-            f"Sorteren kan op ‘relevantie’ of ‘datum’, niet op ‘{raw[:40]}’.") from None
+            "Sorteren kan op ‘relevantie’, ‘datum’ of ‘toegevoegd’, niet op "
+            f"‘{raw[:40]}’.") from None
 
 
 def _year(name: str, raw: str) -> int | None:

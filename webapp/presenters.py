@@ -19,6 +19,8 @@ from kennisbank.webapp.params import url_params
 
 Link = Callable[[SearchRequest], str]
 VISIBLE_VALUES = 6  # the rest of a long facet folds away behind "Toon alle …"
+# A facet listing more values than this gets a box that filters its list (with script).
+SEARCHABLE_FROM = 10
 # A facet may hold thousands of distinct values (organisations, themes); the page lists
 # the most frequent ones (and every selected value) and says how many more there are.
 MAX_FACET_OPTIONS = 100
@@ -56,6 +58,11 @@ class FacetGroup:
     shown: list[FacetOption]
     folded: list[FacetOption]
     left_out: int = 0  # values not listed at all (beyond MAX_FACET_OPTIONS)
+
+    @property
+    def searchable(self) -> bool:
+        """Long enough that finding a value by typing beats tabbing through them."""
+        return len(self.shown) + len(self.folded) > SEARCHABLE_FROM
 
 
 @dataclass(frozen=True)

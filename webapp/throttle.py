@@ -28,7 +28,7 @@ from kennisbank.webapp.errors import RETRY_AFTER_SECONDS, AccessRefused
 
 GATE_KEY = "kennisbank.expensive_gate"
 EXPENSIVE_ENDPOINTS = frozenset({"api.export_csv", "api.export_ris"})
-SEARCH_ENDPOINTS = frozenset({"pages.search", "api.search"})
+SEARCH_ENDPOINTS = frozenset({"pages.search", "api.search", "feeds.feed"})
 WILDCARD_CHARS = ("*", "?")
 BUSY_TITLE = "Even geduld"
 BUSY_MESSAGE = ("De Kennisbank is op dit moment druk met andere exports of zoekopdrachten "

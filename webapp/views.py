@@ -19,6 +19,7 @@ from kennisbank.request import SearchRequest
 from kennisbank.search import Hit, SearchResponse
 from kennisbank.webapp import presenters
 from kennisbank.webapp.export import export_limits
+from kennisbank.webapp.feeds import feed_title, feed_url
 from kennisbank.webapp.params import parse_state
 from kennisbank.webapp.searching import Outcome, run_search, service, state_url
 
@@ -57,6 +58,8 @@ def search_context(outcome: Outcome) -> dict:
         "export_csv": state_url(state.change(page=1), "api.export_csv"),
         "export_ris": state_url(state.change(page=1), "api.export_ris"),
         "export_limit": export_limits()[0],
+        "feed_url": feed_url(state),
+        "feed_title": feed_title(state),
         "prev_url": state_url(state.change(page=state.page - 1)) if state.page > 1 else None,
         "next_url": state_url(state.change(page=state.page + 1)),
         "doc_url": lambda doc_id: state_url(state, "documents.document", doc_id=doc_id),
@@ -88,7 +91,8 @@ def _why_found(response: SearchResponse) -> Callable[[Hit], list[tuple[str, str]
 
 def _sort_links(state: SearchRequest) -> list[tuple[str, str, bool]]:
     return [(label, state_url(state.change(sort=value)), state.sort == value)
-            for value, label in (("relevance", "Relevantie"), ("date", "Datum, nieuwste eerst"))]
+            for value, label in (("relevance", "Relevantie"), ("date", "Datum, nieuwste eerst"),
+                                 ("added", "Laatst toegevoegd"))]
 
 
 @blueprint.get("/hulp")

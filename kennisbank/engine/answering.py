@@ -48,17 +48,19 @@ def answer(snap: IndexSnapshot, query: EngineQuery) -> EngineAnswer:
     columns = snap.facets()
     selected = _normalise_filters(query.filters, columns)
     allowed, facets = _filter_and_count(scored.mask, columns, selected, query)
-    by_date = query.order == "date" or parsed.is_everything
+    order = "date" if query.order == "relevance" and parsed.is_everything else query.order
     end = max(query.limit, 0)
     if not end:
         top = []
-    elif by_date:
+    elif order == "date":
         top = snap.newest(scored, allowed, end)
+    elif order == "added":
+        top = snap.newest_added(scored, allowed, end)
     else:
         top = snap.best(scored, allowed, max(end, RERANK_DEPTH))
     # One positions reader for the re-rank and the spans: they read the same blocks.
     found = snap.occurrences()
-    if top and parsed.proximity_terms and not by_date:
+    if top and parsed.proximity_terms and order == "relevance":
         top = _reranked_by_proximity(snap, top, parsed.proximity_terms, found)
     top = top[:end]
     detailed = [docnum for docnum, _score in top[query.detail_from:]]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 WordsMode = Literal["all", "most", "any"]
-Order = Literal["relevance", "date"]
+Order = Literal["relevance", "date", "added"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,10 @@ class EngineQuery:
     (rare words weigh more), those holding more of it ranked higher; "any" takes
     documents with any of the words, ranked the same way. `filters` and `years`
     narrow; each facet's counts ignore its own filter. The best `limit` hits are
-    ranked; hits from `detail_from` on carry their record and match spans. `paths`:
+    ranked; hits from `detail_from` on carry their record and match spans. `order`:
+    "relevance" (a query without words lists newest first), "date" (the document's
+    date, newest first) or "added" (most recently added to the index first; documents
+    added in one run newest date first). `paths`:
     answer for exactly these documents, in this order, whether or not they match
     (spans where they do), ranking nothing: for exports and for highlighting one
     document. `facets=False` skips the facet counts (autocomplete needs none).

@@ -9,9 +9,11 @@ from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.analyzer import WhooshDutchAnalyzer
 from kennisbank.engine.ranking import TITLE_BOOST
 
-SCHEMA_VERSION = 5  # 2: compound parts, elisions, Porter plural repairs; 3: -es plurals;
-# 4: surface forms with diacritics in `words` (autocomplete); 5: word forms (participles,
-# diminutives, loanword plurals: kennisbank/word_forms.py)
+# 2: compound parts, elisions, Porter plural repairs; 3: -es plurals; 4: surface forms
+# with diacritics in `words` (autocomplete); 5: word forms (participles, diminutives,
+# loanword plurals: kennisbank/word_forms.py); 6: `added` (the rebuild this asks for
+# keeps each document's first-added time: engine/added.py)
+SCHEMA_VERSION = 6
 
 # Facet field -> multi-valued? Multi-valued fields are comma-separated keywords.
 FACET_MULTI: dict[str, bool] = {
@@ -42,6 +44,8 @@ def build_schema(stemmer: str = DEFAULT_STEMMER) -> Schema:
         body=TEXT(analyzer=analyzer, phrase=True, chars=True),
         words=vocabulary,
         date=NUMERIC(int, bits=32, sortable=True),
+        # Seconds since 1970 (UTC) when the corpus path first entered the index.
+        added=NUMERIC(int, bits=64, sortable=True),
         record=STORED(),
         **facets,
     )

@@ -108,10 +108,23 @@ class IndexSnapshot:
         return newest(self.arrays.dates(self._searcher), scored.scores, allowed, limit,
                       self.arrays.path_order(self._searcher))
 
+    def newest_added(self, scored: Scored, allowed: np.ndarray, limit: int
+                     ) -> list[tuple[int, float]]:
+        """The `limit` documents among `allowed` that entered the index last (those
+        added in one run: newest date first). A generation that did not record when
+        its documents came in answers by date."""
+        added = self.arrays.added(self._searcher)
+        if added is None:
+            return self.newest(scored, allowed, limit)
+        return newest(added, scored.scores, allowed, limit,
+                      self.arrays.date_order(self._searcher))
+
     def warm(self) -> None:
         """Build the generation's arrays every search uses."""
         self.facets()
         self.arrays.dates(self._searcher)
+        if self.arrays.added(self._searcher) is not None:
+            self.arrays.date_order(self._searcher)
         self.arrays.path_order(self._searcher)
         schema = self._searcher.schema
         self.arrays.field_lengths(self._searcher,

@@ -15,6 +15,7 @@ leaves the previous generation untouched.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import json
 import os
@@ -22,7 +23,7 @@ import shutil
 import weakref
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from kennisbank.analysis import DEFAULT_STEMMER
+from kennisbank.engine import added as added_times
 from kennisbank.engine.diskspace import bytes_needed, ensure_free_space, folder_bytes
 from kennisbank.engine.generations import (
     CURRENT_FILE,
@@ -117,6 +119,7 @@ class ManifestEntry:
     sha256: str
     sidecar_sha256: str
     stat_key: str
+    added: int = 0  # seconds since 1970 when the path first entered the index
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -240,6 +243,7 @@ def _record_fields(record: DocumentRecord) -> dict[str, object]:
         "body": record.text,
         "words": record.vocabulary or f"{record.title}\n{record.text}",
         "date": _date_number(record.date, record.year),
+        "added": added_times.seconds_from_iso(record.added),
         "record": {**asdict(record), "vocabulary": ""},
     }
     for name, values in record.facet_values().items():
@@ -268,14 +272,17 @@ class IndexWriteSession:
 
     def __init__(self, root: Path, stemmer: str = DEFAULT_STEMMER, full: bool = False,
                  writer_procs: int = 1, writer_memory_mb: int = 0, corpus: str = "",
-                 meta: dict[str, object] | None = None) -> None:
+                 meta: dict[str, object] | None = None, added_at: int | None = None
+                 ) -> None:
         """`writer_procs` > 1: a rebuild analyses and writes in that many processes
         (see parallel.py); incremental runs change few documents and use one.
         `writer_memory_mb`: what the writers' posting pools may hold together (0: a
         quarter of the machine's memory). `corpus`: the folder the documents come
         from, recorded so that readers can serve the original files. `meta`: more
         facts the documents were written under, recorded in generation.json so that
-        the next run can tell which documents a changed setting affects."""
+        the next run can tell which documents a changed setting affects.
+        `added_at`: the first-added time (seconds since 1970, default now) of the
+        documents whose path the previous generation did not hold."""
         self.root = root
         self.corpus = corpus
         self.meta = meta or {}
@@ -296,6 +303,9 @@ class IndexWriteSession:
         self.changed = False
         self.expected_documents: int | None = None  # set by the caller before leaving
         self._probe: DocumentRecord | None = None
+        self.added_at = (added_times.seconds_of(dt.datetime.now()) if added_at is None
+                         else added_at)
+        self._manifest: dict[str, ManifestEntry] | None = None
 
     def needs_full_rebuild(self) -> bool:
         if self.full or self.previous is None:
@@ -336,10 +346,18 @@ class IndexWriteSession:
 
     def manifest(self) -> dict[str, ManifestEntry]:
         """What the previous generation holds, per path (also on a rebuild, so the
-        run can tell new files from known ones)."""
-        if self.previous is None:
-            return {}
-        return read_manifest(open_generation(self.root, self.previous))
+        run can tell new files from known ones, and carry over when each came in)."""
+        if self._manifest is None:
+            self._manifest = {} if self.previous is None else read_manifest(
+                open_generation(self.root, self.previous),
+                added_times.published_seconds(self.root / self.previous))
+        return self._manifest
+
+    def first_added(self, path: str) -> int:
+        """When `path` first entered the index: as the previous generation recorded it
+        (whether the file changed or not, and also on a rebuild), else now."""
+        entry = self.manifest().get(path)
+        return entry.added if entry is not None and entry.added else self.added_at
 
     def keep_previous(self, path: str) -> bool:
         """Keep the last indexed version of a file that failed this time. An
@@ -356,6 +374,8 @@ class IndexWriteSession:
         return True
 
     def upsert(self, record: DocumentRecord) -> None:
+        """Write one document, with the time its path first entered the index."""
+        record = replace(record, added=added_times.iso_time(self.first_added(record.path)))
         if not self.changed:
             self._use_corpus_vocabulary()
         if self.rebuild:  # a fresh index: nothing to replace
@@ -507,13 +527,18 @@ def write_missing_arrays(folder: Path) -> None:
             path.unlink()
 
 
-def read_manifest(ix: whoosh_index.Index) -> dict[str, ManifestEntry]:
-    """path -> ManifestEntry from the index's own columns (no stored text is read)."""
+def read_manifest(ix: whoosh_index.Index, unrecorded_added: int = 0
+                  ) -> dict[str, ManifestEntry]:
+    """path -> ManifestEntry from the index's own columns (no stored text is read).
+    `unrecorded_added`: the first-added time of documents in an index written before
+    that time was recorded (see engine/added.py)."""
     with ix.reader() as reader:
         columns = {
             name: reader.column_reader(name)
             for name in ("path", "sha256", "sidecar_sha256", "stat_key")
         }
+        added = reader.column_reader(added_times.FIELD) if (
+            added_times.FIELD in reader.schema) else None
         entries = {}
         for docnum in reader.all_doc_ids():
             path = columns["path"][docnum]
@@ -522,6 +547,7 @@ def read_manifest(ix: whoosh_index.Index) -> dict[str, ManifestEntry]:
                 sha256=columns["sha256"][docnum],
                 sidecar_sha256=columns["sidecar_sha256"][docnum],
                 stat_key=columns["stat_key"][docnum],
+                added=(added[docnum] if added is not None else 0) or unrecorded_added,
             )
     return entries
 

@@ -145,6 +145,8 @@ class GenerationArrays:
         self._terms = _BoundedCache(cache_bytes, _size)
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
+        self._added: np.ndarray | None = None
+        self._date_order: np.ndarray | None = None
         self._facets: FacetColumns | None = None
         self._path_order: np.ndarray | None = None
         self._phrases = _BoundedCache(PHRASE_CACHE_ENTRIES, _one)
@@ -160,6 +162,27 @@ class GenerationArrays:
                                 count=self.size)
             self._dates = dates
         return self._dates
+
+    def added(self, searcher: Searcher, fieldname: str = "added") -> np.ndarray | None:
+        """When each document first entered the index (seconds since 1970); None for
+        a generation written before that was recorded (engine/added.py)."""
+        if fieldname not in searcher.schema:
+            return None
+        if self._added is None:
+            values = searcher.reader().column_reader(fieldname)
+            self._added = np.fromiter((value or 0 for value in values), dtype=np.int64,
+                                      count=self.size)
+        return self._added
+
+    def date_order(self, searcher: Searcher) -> np.ndarray:
+        """Each document's rank by date, newest first, then by path: the tie-break
+        between documents added to the index in the same run."""
+        if self._date_order is None:
+            ranked = np.lexsort((self.path_order(searcher), -self.dates(searcher)))
+            order = np.empty(self.size, dtype=np.int64)
+            order[ranked] = np.arange(self.size)
+            self._date_order = order
+        return self._date_order
 
     def path_order(self, searcher: Searcher, fieldname: str = "path") -> np.ndarray:
         """Each document's rank by path: the tie-break between equal scores or dates."""

@@ -1,7 +1,9 @@
 /* Progressive enhancement for the search page. Without this script every control still
    works (forms and links); with it, ticking a filter, removing a chip, sorting and paging
    update the page in place, keep the keyboard focus where it was, give the new state its
-   own URL, and announce the new number of results through the status region. */
+   own URL, and announce the new number of results through the status region. A long
+   facet list gets a box that narrows it as one types (without script the box stays
+   hidden and the list is whole). */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -44,11 +46,18 @@
       now.replaceWith(next);
     }
     reopen(open);
+    bindFacetSearch();
     document.title = fresh.title;
     var canonical = fresh.querySelector("link[rel=canonical]");
     if (canonical) { url = canonical.getAttribute("href"); }
     var head = document.querySelector("link[rel=canonical]");
     if (head && canonical) { head.setAttribute("href", url); }
+    var feed = "link[rel=alternate][type='application/atom+xml']";
+    var nextFeed = fresh.querySelector(feed), headFeed = document.querySelector(feed);
+    if (nextFeed && headFeed) {
+      headFeed.setAttribute("href", nextFeed.getAttribute("href"));
+      headFeed.setAttribute("title", nextFeed.getAttribute("title"));
+    }
     if (push) { history.pushState({ kennisbank: true }, "", url); }
     shown = withoutHash(url);
     var status = document.getElementById("aantal");
@@ -102,6 +111,55 @@
       });
     }
   }
+
+  // Lower case without accents, so "Cafe" finds "Café".
+  function folded(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  }
+
+  function narrow(box, input, status) {
+    var wanted = folded(input.value);
+    var facet = box.closest("fieldset.facet");
+    var items = facet.querySelectorAll(".options li");
+    var found = 0;
+    for (var i = 0; i < items.length; i++) {
+      var label = items[i].querySelector(".option-label");
+      var match = !wanted || folded(label ? label.textContent : "").indexOf(wanted) !== -1;
+      items[i].hidden = !match;
+      if (match) { found++; }
+    }
+    var more = facet.querySelector("details.more");
+    if (more) {
+      if (wanted && !more.hasAttribute("data-was")) {
+        more.setAttribute("data-was", more.open ? "open" : "closed");
+      }
+      if (wanted) { more.open = true; }
+      if (!wanted && more.hasAttribute("data-was")) {
+        more.open = more.getAttribute("data-was") === "open";
+        more.removeAttribute("data-was");
+      }
+    }
+    status.textContent = !wanted ? "" : found === 0 ? "Geen waarden gevonden" :
+      found === 1 ? "1 waarde gevonden" : found + " waarden gevonden";
+  }
+
+  function bindFacetSearch() {
+    var boxes = document.querySelectorAll("[data-facet-search]");
+    for (var i = 0; i < boxes.length; i++) {
+      (function (box) {
+        var input = box.querySelector("input");
+        var status = box.querySelector("[role=status]");
+        box.hidden = false;
+        input.addEventListener("input", function () { narrow(box, input, status); });
+        // Enter would submit the filter form; here it only means "done typing".
+        input.addEventListener("keydown", function (event) {
+          if (event.key === "Enter") { event.preventDefault(); }
+        });
+      })(boxes[i]);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", bindFacetSearch);
 
   if (window.fetch && window.DOMParser && window.history && history.pushState) {
     document.addEventListener("DOMContentLoaded", bind);
