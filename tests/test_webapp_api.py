@@ -26,7 +26,7 @@ pytest_plugins = ["tests.webapp_fixtures"]
 
 CLI_KEYS = {"total", "hits", "facets", "suggestion", "notice", "page", "page_size",
             "page_count"}
-HIT_KEYS = {"id", "title", "path", "type", "year", "score", "snippet", "pages"}
+HIT_KEYS = {"id", "title", "path", "type", "year", "score", "snippet", "pages", "matched_forms"}
 
 
 def test_api_search_returns_the_cli_json(client, web_index) -> None:
