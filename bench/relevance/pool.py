@@ -13,14 +13,21 @@ the passages do not settle it). Grades go into qrels.tsv by hand; see docs/relev
 
 Run::
 
-    python bench/relevance/pool.py [--depth 20] [--grep-depth 15] [--out DIR]
-        [--workdir DIR] [--only-unjudged] [--query ID ...]
+    python bench/relevance/pool.py [--depth 20] [--other-depth N] [--grep-depth 15]
+        [--out DIR] [--workdir DIR] [--only-unjudged] [--query ID ...] [--blind]
+
+`--blind` writes sheets a judge can grade without knowing which system found what:
+no "found by" column, no existing grade, documents shuffled (seeded per query) and
+numbered; `blind.tsv` lists query id, number and key, so grades can be written as
+`query id <TAB> number <TAB> grade` and joined back (`--blind-grades FILE` turns such
+a file into qrels rows). `pool.tsv` still records the sources, for the report.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import random
 import re
 import sys
 import unicodedata
@@ -111,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--collection", type=Path, default=run.DEFAULT_COLLECTION)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/relevance-pool"))
-    parser.add_argument("--depth", type=int, default=20, help="top N of each system")
+    parser.add_argument("--depth", type=int, default=20, help="top N of (c) and (c) OR")
+    parser.add_argument("--other-depth", type=int, default=None,
+                        help="top N of (a), (b) and (b) OR (default: --depth)")
     parser.add_argument("--grep-depth", type=int, default=15, help="top N of the pattern")
     parser.add_argument("--out", type=Path, default=Path("/tmp/relevance-pool/sheets"))
     parser.add_argument("--only-unjudged", action="store_true")
@@ -119,7 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--passages", type=int, default=4, help="passages per document")
     parser.add_argument("--width", type=int, default=160, help="characters around a match")
+    parser.add_argument("--blind", action="store_true",
+                        help="hide sources and grades, shuffle and number the documents")
+    parser.add_argument("--blind-grades", type=Path, default=None,
+                        help="convert 'qid<TAB>number<TAB>grade' (numbers of the blind "
+                             "sheets in --out) to qrels rows on stdout, and stop")
     args = parser.parse_args(argv)
+    if args.blind_grades:
+        return blind_to_qrels(args.out / "blind.tsv", args.blind_grades)
+    other_depth = args.other_depth if args.other_depth is not None else args.depth
 
     queries = run.load_queries()
     if args.query:
@@ -133,10 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     sources: dict[str, dict[str, list[str]]] = {q.id: {} for q in queries}
     for config, result in results.items():
         for q in queries:
-            for rank, key in enumerate(result.rankings[q.id][: args.depth], start=1):
+            depth = args.depth if config == "c" else other_depth
+            for rank, key in enumerate(result.rankings[q.id][:depth], start=1):
                 sources[q.id].setdefault(key, []).append(f"{config}@{rank}")
     for config in ("b", "c"):
-        for qid, ranking in or_rankings(config, args.workdir, queries, args.depth).items():
+        depth = args.depth if config == "c" else other_depth
+        for qid, ranking in or_rankings(config, args.workdir, queries, depth).items():
             for rank, key in enumerate(ranking, start=1):
                 sources[qid].setdefault(key, []).append(f"{config}-or@{rank}")
     folded = {key: fold(f"{d.title}\n{d.text}") for key, d in docs.items()}
@@ -150,18 +169,31 @@ def main(argv: list[str] | None = None) -> int:
             sources[q.id].setdefault(key, []).append(f"grep@{rank}({count})")
 
     args.out.mkdir(parents=True, exist_ok=True)
+    blind_file = (args.out / "blind.tsv").open("w", encoding="utf-8") if args.blind else None
     with (args.out / "pool.tsv").open("w", encoding="utf-8") as pool_file:
         for q in queries:
             judged = qrels.get(q.id, {})
             lines = [f"# {q.id} [{q.category}] {q.text}", f"# need: {q.need}", ""]
-            for key, found in sorted(sources[q.id].items()):
-                pool_file.write(f"{q.id}\t{key}\t{','.join(found)}\n")
+            keys = sorted(sources[q.id])
+            for key in keys:
+                pool_file.write(f"{q.id}\t{key}\t{','.join(sources[q.id][key])}\n")
+            if args.blind:
+                random.Random(f"blind-{q.id}").shuffle(keys)
+            number = 0
+            for key in keys:
+                found = sources[q.id][key]
                 if args.only_unjudged and key in judged:
                     continue
                 doc = docs.get(key)
                 title = doc.title if doc else "?"
-                grade = judged.get(key, "")
-                lines.append(f"## {key}  grade={grade}  [{', '.join(found)}]")
+                if args.blind:
+                    number += 1
+                    assert blind_file is not None
+                    blind_file.write(f"{q.id}\t{number}\t{key}\n")
+                    lines.append(f"## [{number}] {key}")
+                else:
+                    grade = judged.get(key, "")
+                    lines.append(f"## {key}  grade={grade}  [{', '.join(found)}]")
                 lines.append(f"   title: {title}  ({len(doc.text) if doc else 0} chars)")
                 if doc:
                     lines.append(f"   start: {' '.join(doc.text[:args.width * 2].split())}")
@@ -172,6 +204,21 @@ def main(argv: list[str] | None = None) -> int:
             (args.out / f"{q.id}.txt").write_text("\n".join(lines), encoding="utf-8")
             print(f"{q.id}: {len(sources[q.id])} pooled, "
                   f"{sum(1 for k in sources[q.id] if k not in judged)} unjudged")
+    if blind_file is not None:
+        blind_file.close()
+    return 0
+
+
+def blind_to_qrels(blind: Path, grades: Path) -> int:
+    """Join grades given by sheet number back to document keys (qrels rows on stdout)."""
+    keys: dict[tuple[str, str], str] = {}
+    for row in csv.reader(blind.open(encoding="utf-8"), delimiter="\t"):
+        keys[(row[0], row[1])] = row[2]
+    for row in csv.reader(grades.open(encoding="utf-8"), delimiter="\t"):
+        if not row or row[0].startswith("#"):
+            continue
+        qid, number, grade = (cell.strip() for cell in row[:3])
+        print(f"{qid}\t{keys[(qid, number)]}\t{int(grade)}")
     return 0
 
 

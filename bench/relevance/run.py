@@ -23,10 +23,17 @@ and recall@100 (grade >= 1). Documents that were never judged count as not relev
 `judged@10` says how many of the top ten were judged, so a change that brings up many
 unjudged documents is visible (then extend the judgments, see docs/relevance.md).
 
+Every mean is reported with a 95 % bootstrap interval (queries resampled with
+replacement, 10,000 resamples, fixed seed), overall, per category and for the "old 47"
+queries of the first bench beside the full set. `--compare BEFORE.json AFTER.json`
+re-scores two earlier result files (their top 20 per query) with the current
+judgments and reports the paired difference per category with its interval.
+
 Run::
 
     python bench/relevance/run.py [--collection DIR] [--only abc] [--jobs 2]
         [--workdir DIR] [--per-query] [--stemmer NAME]
+    python bench/relevance/run.py --compare BEFORE.json AFTER.json [--config c]
 """
 
 from __future__ import annotations
@@ -72,7 +79,11 @@ TITLE_BOOST = 3.0  # as kennisbank.engine.ranking.TITLE_BOOST
 DEPTH = 100  # ranking depth fetched per query (recall@100)
 CUTOFF = 10  # nDCG@10
 PROGRAMME_PREFIX = "pact"  # query ids about the five programme pages
-CATEGORIES = ("inflection", "compound", "abbreviation", "diacritics", "phrase", "multiword")
+CATEGORIES = ("inflection", "compound", "abbreviation", "diacritics", "phrase", "multiword",
+              "verb-form", "question")
+OLD_QUERY_COUNT = 36  # nl01-nl36 and pact01-pact11: the 47 queries of the first bench
+BOOTSTRAP_ROUNDS = 10_000
+BOOTSTRAP_SEED = 20261204
 
 CONFIGS: dict[str, str] = {
     "a": "Whoosh StemmingAnalyzer (English)",
@@ -179,6 +190,46 @@ def randomization_p(x: Sequence[float], y: Sequence[float], rounds: int = 20_000
         if abs(total) >= observed - 1e-12:
             hits += 1
     return (hits + 1) / (rounds + 1)
+
+
+def bootstrap_ci(values: Sequence[float], rounds: int = BOOTSTRAP_ROUNDS,
+                 seed: int = BOOTSTRAP_SEED, level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean: resample the queries with replacement.
+
+    Seeded, so the same numbers always give the same interval. For paired differences
+    pass the per-query differences (the same resample of queries for both systems)."""
+    values = list(values)
+    if not values:
+        return (0.0, 0.0)
+    n = len(values)
+    rng = random.Random(seed)
+    means = sorted(sum(rng.choices(values, k=n)) / n for _ in range(rounds))
+    tail = (1 - level) / 2
+    low = means[math.floor(tail * (rounds - 1))]
+    high = means[math.ceil((1 - tail) * (rounds - 1))]
+    return (low, high)
+
+
+def paired_bootstrap(before: Sequence[float], after: Sequence[float],
+                     rounds: int = BOOTSTRAP_ROUNDS,
+                     seed: int = BOOTSTRAP_SEED) -> tuple[float, float, float]:
+    """Mean difference after - before over the same queries and its 95 % interval."""
+    diffs = [a - b for b, a in zip(before, after, strict=True)]
+    low, high = bootstrap_ci(diffs, rounds, seed)
+    return (mean(diffs), low, high)
+
+
+def with_ci(values: Sequence[float]) -> str:
+    low, high = bootstrap_ci(values)
+    return f"{mean(values):.3f} [{low:.2f}, {high:.2f}]"
+
+
+def is_old(query_id: str) -> bool:
+    """One of the 47 queries of the first bench (kept as a subset)."""
+    if query_id.startswith(PROGRAMME_PREFIX):
+        return True
+    digits = query_id.removeprefix("nl")
+    return digits.isdigit() and int(digits) <= OLD_QUERY_COUNT
 
 
 # --- extraction (shared by a and b) -------------------------------------------------
@@ -329,17 +380,21 @@ def _groups(queries: list[Query]) -> dict[str, list[str]]:
     for q in queries:
         groups.setdefault(q.category, []).append(q.id)
     groups["(programme pages)"] = [q.id for q in queries if q.id.startswith(PROGRAMME_PREFIX)]
+    old = [q.id for q in queries if is_old(q.id)]
+    if 0 < len(old) < len(queries):
+        groups["old 47"] = old
+        groups["new"] = [q.id for q in queries if not is_old(q.id)]
     groups["all"] = [q.id for q in queries]
     return {name: ids for name, ids in groups.items() if ids}
 
 
 def summary_table(scores: dict[str, dict[str, Metrics]], queries: list[Query]) -> list[str]:
-    lines = ["| configuration | nDCG@10 | MRR | recall@100 | judged@10 | no result |",
+    lines = ["| configuration | nDCG@10 [95 % CI] | MRR | recall@100 | judged@10 | no result |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for config, per in scores.items():
         values = [per[q.id] for q in queries]
         lines.append(
-            f"| ({config}) {CONFIGS[config]} | {mean(m.ndcg for m in values):.3f} "
+            f"| ({config}) {CONFIGS[config]} | {with_ci([m.ndcg for m in values])} "
             f"| {mean(m.rr for m in values):.3f} | {mean(m.recall for m in values):.3f} "
             f"| {mean(m.judged for m in values if m.judged is not None):.2f} "
             f"| {sum(1 for m in values if m.hits == 0)} |")
@@ -349,10 +404,10 @@ def summary_table(scores: dict[str, dict[str, Metrics]], queries: list[Query]) -
 def category_table(scores: dict[str, dict[str, Metrics]], queries: list[Query]) -> list[str]:
     configs = list(scores)
     head = " | ".join(f"({c})" for c in configs)
-    lines = [f"| category (nDCG@10) | queries | {head} |",
+    lines = [f"| category (nDCG@10, 95 % CI) | queries | {head} |",
              "| --- | ---: |" + " ---: |" * len(configs)]
     for name, ids in _groups(queries).items():
-        cells = " | ".join(f"{mean(scores[c][i].ndcg for i in ids):.3f}" for c in configs)
+        cells = " | ".join(with_ci([scores[c][i].ndcg for i in ids]) for c in configs)
         lines.append(f"| {name} | {len(ids)} | {cells} |")
     return lines
 
@@ -520,6 +575,41 @@ def run_configs(configs: str, collection: Path, queries: list[Query], workdir: P
     return dict(sorted(results.items())), documents
 
 
+def rankings_from_json(path: Path, config: str) -> dict[str, list[str]]:
+    """The top 20 per query of one configuration from an earlier run.py result file."""
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    return {qid: entry[config]["top20"] for qid, entry in payload["per_query"].items()
+            if config in entry}
+
+
+def compare_table(before: dict[str, list[str]], after: dict[str, list[str]],
+                  queries: list[Query], qrels: dict[str, dict[str, int]],
+                  names: tuple[str, str] = ("before", "after")) -> list[str]:
+    """Per category: both means with intervals and the paired difference with its
+    interval (paired bootstrap over the category's queries)."""
+    missing = [q.id for q in queries if q.id not in before or q.id not in after]
+    if missing:
+        raise SystemExit(f"queries missing from a result file: {', '.join(missing)}")
+    old = {q.id: evaluate(before[q.id], qrels.get(q.id, {})) for q in queries}
+    new = {q.id: evaluate(after[q.id], qrels.get(q.id, {})) for q in queries}
+    lines = [f"| category (nDCG@10) | queries | {names[0]} [95 % CI] | {names[1]} [95 % CI] "
+             "| difference [95 % CI] |", "| --- | ---: | ---: | ---: | ---: |"]
+    for name, ids in _groups(queries).items():
+        b = [old[i].ndcg for i in ids]
+        a = [new[i].ndcg for i in ids]
+        diff, low, high = paired_bootstrap(b, a)
+        lines.append(f"| {name} | {len(ids)} | {with_ci(b)} | {with_ci(a)} "
+                     f"| {diff:+.3f} [{low:+.2f}, {high:+.2f}] |")
+    ids = [q.id for q in queries]
+    judged = [(mean(m.judged for m in side.values() if m.judged is not None))
+              for side in (old, new)]
+    lines.append("")
+    lines.append(f"judged@10: {names[0]} {judged[0]:.2f}, {names[1]} {judged[1]:.2f}; "
+                 f"paired randomization test (all) p = "
+                 f"{randomization_p([new[i].ndcg for i in ids], [old[i].ndcg for i in ids]):.3f}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     from kennisbank.config import load_settings
 
@@ -536,7 +626,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qrels", type=Path, default=DEFAULT_QRELS)
     parser.add_argument("--json", type=Path, default=None,
                         help="result file (default: bench/results/relevance-<time>.json)")
+    parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"),
+                        help="re-score two result files with the current judgments and "
+                             "report the paired difference; runs nothing")
+    parser.add_argument("--config", default="c", help="configuration to --compare")
     args = parser.parse_args(argv)
+    if args.compare:
+        queries, qrels = load_queries(args.queries), load_qrels(args.qrels)
+        before, after = (rankings_from_json(path, args.config) for path in args.compare)
+        names = (args.compare[0].stem, args.compare[1].stem)
+        print("\n".join(compare_table(before, after, queries, qrels, names)))
+        return 0
     configs = "".join(c for c in "abc" if c in args.only.lower())
     if not configs:
         parser.error("--only needs one or more of a, b, c")
