@@ -131,3 +131,25 @@ def test_the_cli_shows_passages_and_gives_them_as_json(tmp_path) -> None:
     per_hit = json.loads(run_cli("--index", index, "search", "ouderbetrokkenheid",
                                  "--json").stdout)
     assert all(1 <= len(hit["passages"]) <= 3 for hit in per_hit["hits"])
+
+
+def test_a_ten_megabyte_paragraph_indexes_with_bounded_passages(tmp_path) -> None:
+    from kennisbank.search import SearchService
+    from tests.conftest import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = ("kindcentrum ouders samenwerking gemeente onderwijs opvang jeugdhulp "
+             "zorg ").split()
+    (corpus / "lang.txt").write_text(
+        " ".join(words[i % len(words)] for i in range(1_300_000)), encoding="utf-8")
+    report = build_index(corpus, tmp_path / "index")
+    assert report.documents == 1 and not report.failed
+    service = SearchService(tmp_path / "index")
+    hit = service.search(SearchRequest(query="jeugdhulp")).hits[0]
+    record = service.document(hit.id)
+    starts = list(record["passage_starts"])
+    gaps = [b - a for a, b in pairwise([*starts, len(record["text"])])]
+    assert max(gaps) <= MAX_PASSAGE_CHARS and len(starts) > 1000
+    assert 1 <= len(hit.passages) <= 3
+    service.close()
