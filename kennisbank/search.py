@@ -272,10 +272,10 @@ class SearchService:
         """The search as typed; if that finds nothing and a spelling correction of its
         plain words does, the corrected search, which says what was typed."""
         response = self._search_as_typed(snap, request)
-        if (response.suggestion is None or request.literal
-                or not is_correctable(request.query)):
+        correction = _correction(request, response.suggestion)
+        if correction is None:
             return response
-        corrected = self._search_as_typed(snap, replace(request, query=response.suggestion))
+        corrected = self._search_as_typed(snap, replace(request, query=correction))
         if not corrected.total:  # the filters, not the spelling, leave nothing
             return response
         return replace(corrected, request=request, suggestion=None,
@@ -342,13 +342,21 @@ class SearchService:
             answer = replace(answer, notice=NOTICE_NONE_WITH_ALL)
         return answer, suggestion
 
-    def ranked_paths(self, request: SearchRequest, limit: int) -> tuple[int, list[str]]:
-        """How many documents answer `request`, and the corpus paths of the best
-        `limit` in order: the first step of an export, which then fetches its rows in
+    def ranked_paths(self, request: SearchRequest, limit: int
+                     ) -> tuple[int, list[str], str]:
+        """How many documents answer `request`, the corpus paths of the best `limit` in
+        order, and the query that was searched (its spelling correction, as on the
+        result page): the first step of an export, which then fetches its rows in
         parts (`export_rows`), so a long list is streamed, not built in memory."""
-        def ranked(snap: IndexSnapshot) -> tuple[int, list[str]]:
-            answer, _suggestion = self._answer(snap, self._question(request, limit, limit))
-            return answer.total, [hit.path for hit in answer.hits]
+        def ranked(snap: IndexSnapshot) -> tuple[int, list[str], str]:
+            answer, suggestion = self._answer(snap, self._question(request, limit, limit))
+            correction = _correction(request, suggestion)
+            if correction is not None:
+                corrected, _again = self._answer(snap, self._question(
+                    replace(request, query=correction), limit, limit))
+                if corrected.total:
+                    return corrected.total, [hit.path for hit in corrected.hits], correction
+            return answer.total, [hit.path for hit in answer.hits], request.query
 
         return self._on_snapshot(ranked)
 
@@ -530,6 +538,14 @@ def _matching_facet_values(snap: IndexSnapshot, typed: str, limit: int
 
 def _starts_a_word(value: str, typed: str) -> bool:
     return value.startswith(typed) or f" {typed}" in value or f"-{typed}" in value
+
+
+def _correction(request: SearchRequest, suggestion: str | None) -> str | None:
+    """The query to search instead of `request`'s: its spelling suggestion, unless the
+    user asked for the literal search or typed query syntax."""
+    if suggestion is None or request.literal or not is_correctable(request.query):
+        return None
+    return suggestion
 
 
 def is_correctable(text: str) -> bool:

@@ -84,6 +84,16 @@ def test_csv_export_holds_the_whole_result_list(client) -> None:
     assert next(csv.DictReader(io.StringIO(deep)))["paginas"] == str(DEEP_MATCH_PAGE)
 
 
+def test_an_export_of_a_misspelled_search_holds_the_corrected_results(client) -> None:
+    shown = client.get("/api/search?q=klimaatadaptatei").get_json()
+    assert shown["corrected_from"] == "klimaatadaptatei" and shown["total"] == 1
+    deep = client.get("/export.csv?q=klimaatadaptatei").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(deep)))
+    assert len(rows) == 1 and rows[0]["paginas"] == str(DEEP_MATCH_PAGE)
+    literal = client.get("/export.csv?q=klimaatadaptatei&letterlijk=ja")
+    assert list(csv.DictReader(io.StringIO(literal.data.decode("utf-8-sig")))) == []
+
+
 def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
     record = {"title": '=HYPERLINK("http://example.org")', "doctype": "+brochure",
               "organisations": ["@org"], "year": None}

@@ -65,7 +65,7 @@ def _export(render: Callable[[list[ExportRow]], str], start: str, content_type: 
     says how many of how many results the file holds."""
     state = parse_state(request.args)
     most, part = export_limits()
-    total, paths = service().ranked_paths(replace(state, page=1), most)
+    total, paths, searched = service().ranked_paths(replace(state, page=1), most)
     links = ExportLinks(
         url_for("documents.document", doc_id=ID_SLOT, _external=True),
         url_for("documents.download", doc_id=ID_SLOT, _external=True))
@@ -74,7 +74,7 @@ def _export(render: Callable[[list[ExportRow]], str], start: str, content_type: 
         try:
             yield start
             for first in range(0, len(paths), part):
-                yield run_on_service(partial(export_part, render, state.query,
+                yield run_on_service(partial(export_part, render, searched,
                                              paths[first:first + part], links))
         finally:
             end_of_stream()
