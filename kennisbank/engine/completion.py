@@ -86,6 +86,25 @@ class WhooshVocabulary:
         return self._leaf.doc_frequency(self._fieldname, word)
 
 
+Vocabulary = ArrayVocabulary | WhooshVocabulary
+
+
+def most_frequent(vocabularies: Iterable[Vocabulary], prefix: bytes, limit: int
+                  ) -> list[tuple[bytes, int]]:
+    """Up to `limit` words starting with `prefix`, with their document frequencies
+    summed over the segments, the most frequent first (then in byte order). Each
+    segment offers its own most frequent CANDIDATES_PER_LIMIT × `limit`."""
+    segments = list(vocabularies)
+    wanted = max(limit, 1) * CANDIDATES_PER_LIMIT
+    candidates = {word for vocabulary in segments
+                  for word, _count in vocabulary.starting_with(prefix, wanted)
+                  if SURFACE_SEPARATOR.encode() not in word}
+    totals = {word: sum(vocabulary.frequency(word) for vocabulary in segments)
+              for word in candidates}
+    ranked = sorted(totals.items(), key=lambda entry: (-entry[1], entry[0]))
+    return [(word, count) for word, count in ranked if count][:limit]
+
+
 def complete(vocabularies: Iterable[ArrayVocabulary | WhooshVocabulary], prefix: str,
              limit: int, skip: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
     """Words of the index starting with `prefix` (folded), as documents most often spell
@@ -93,14 +112,9 @@ def complete(vocabularies: Iterable[ArrayVocabulary | WhooshVocabulary], prefix:
     frequent first (then alphabetically); `skip` (stop words) and the prefix itself
     are left out."""
     segments = list(vocabularies)
-    wanted = max(limit, 1) * CANDIDATES_PER_LIMIT
-    candidates = {word for vocabulary in segments
-                  for word, _count in vocabulary.starting_with(prefix.encode("utf-8"), wanted)
-                  if SURFACE_SEPARATOR.encode() not in word}
-    totals: Counter[bytes] = Counter()
-    for word in candidates:
-        totals[word] = sum(vocabulary.frequency(word) for vocabulary in segments)
-    ranked = sorted(totals.items(), key=lambda entry: (-entry[1], entry[0]))
+    # More than asked: the prefix itself and stop words are left out after.
+    ranked = most_frequent(segments, prefix.encode("utf-8"),
+                           max(limit, 1) * CANDIDATES_PER_LIMIT)
     return [(_spelled(segments, word), count)
             for word, count in _kept(ranked, prefix, skip, limit)]
 

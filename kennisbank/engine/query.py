@@ -17,6 +17,7 @@ from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser, plugins
 from whoosh.reading import IndexReader
 
+from kennisbank.engine.completion import Vocabulary, most_frequent
 from kennisbank.engine.ranking import EXACT_BOOST
 from kennisbank.engine.whoosh_internals import wildcard_parts
 from kennisbank.fields import FACET_FIELDS, query_field_aliases
@@ -187,9 +188,14 @@ NOTICE_EXPANSIONS_CUT = (
 )
 
 
-def bounded_expansions(parsed: ParsedQuery, reader: IndexReader) -> ParsedQuery:
+def bounded_expansions(parsed: ParsedQuery, reader: IndexReader,
+                       vocabularies: Callable[[str], list[Vocabulary]] | None = None
+                       ) -> ParsedQuery:
     """The parsed query with every wildcard replaced by the words it stands for, at
-    most MAX_EXPANSIONS each, and a notice when words were left out."""
+    most MAX_EXPANSIONS each, and a notice when words were left out. `vocabularies`
+    gives a field's per-segment vocabularies (engine/completion.py): a prefix is then
+    expanded from the posting arrays' sorted terms, the truly most frequent words,
+    instead of by a scan of Whoosh's term index."""
     chosen: dict[tuple[str, str, str], tuple[tuple[bytes, ...], bool]] = {}
     per_wildcard = _expansions_each(parsed)
 
@@ -200,7 +206,7 @@ def bounded_expansions(parsed: ParsedQuery, reader: IndexReader) -> ParsedQuery:
             return wq.Every(q.fieldname, boost=q.boost)  # what Whoosh makes of `field:*`
         key = (type(q).__name__, q.fieldname, q.text)
         if key not in chosen:
-            chosen[key] = _most_frequent(q, reader, per_wildcard)
+            chosen[key] = _most_frequent(q, reader, per_wildcard, vocabularies)
         texts = chosen[key][0]
         if len(texts) == 1:  # as Whoosh scores a single expansion: without the boost
             return wq.Term(q.fieldname, texts[0])
@@ -231,10 +237,16 @@ def _expansions_each(parsed: ParsedQuery) -> int:
     return max(1, min(MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS // max(1, len(wildcards))))
 
 
-def _most_frequent(q: wq.MultiTerm, reader: IndexReader, limit: int
+def _most_frequent(q: wq.MultiTerm, reader: IndexReader, limit: int,
+                   vocabularies: Callable[[str], list[Vocabulary]] | None = None
                    ) -> tuple[tuple[bytes, ...], bool]:
     """Up to `limit` of the words `q` stands for, the most frequent first (then in
     vocabulary order), and whether any were left out."""
+    prefix, pattern = wildcard_parts(q)
+    if pattern is None and vocabularies is not None and limit > 0:
+        found = most_frequent(vocabularies(q.fieldname), prefix.encode("utf-8"), limit + 1)
+        kept = tuple(btext for btext, _df in found[:limit])
+        return tuple(sorted(kept)), len(found) > limit
     frequencies = _frequencies(q, reader)
     found = sorted(frequencies.items(), key=lambda entry: (-entry[1], entry[0]))
     kept = tuple(btext for btext, _df in found[:max(limit, 0)])

@@ -20,7 +20,12 @@ from whoosh.searching import Searcher
 
 from kennisbank.analysis import DutchAnalyzer
 from kennisbank.engine import answering
-from kennisbank.engine.completion import ArrayVocabulary, WhooshVocabulary, complete
+from kennisbank.engine.completion import (
+    ArrayVocabulary,
+    Vocabulary,
+    WhooshVocabulary,
+    complete,
+)
 from kennisbank.engine.contract import EngineAnswer, EngineQuery
 from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.query import (
@@ -89,7 +94,7 @@ class IndexSnapshot:
     def parse(self, text: str, expand: Callable[[str], str] | None = None) -> ParsedQuery:
         """The query, its wildcards bounded to words this generation holds."""
         parsed = parse_query(self._parser, text, expand)
-        return bounded_expansions(parsed, self._searcher.reader())
+        return bounded_expansions(parsed, self._searcher.reader(), self._vocabularies)
 
     def evaluate(self, q: wq.Query) -> Scored:
         """Every matching document with its score (all live documents for `Every`)."""
@@ -270,13 +275,18 @@ class IndexSnapshot:
                        fieldname: str = "words") -> list[tuple[str, int]]:
         """Words of the unstemmed vocabulary starting with `prefix` (folded), each with
         the number of documents holding it, the most frequent first."""
-        vocabularies = []
+        return complete(self._vocabularies(fieldname), prefix, limit, skip)
+
+    def _vocabularies(self, fieldname: str) -> list[Vocabulary]:
+        """Each segment's vocabulary of the field: from its posting arrays where it has
+        them, else from Whoosh's term index."""
+        vocabularies: list[Vocabulary] = []
         for leaf, _base in self._searcher.reader().leaf_readers():
             segment = self.arrays.arrays_of(leaf)
             field = segment.field(fieldname) if segment is not None else None
             vocabularies.append(ArrayVocabulary(field) if field is not None
                                 else WhooshVocabulary(leaf, fieldname))
-        return complete(vocabularies, prefix, limit, skip)
+        return vocabularies
 
     def has_word(self, word: str, fieldname: str = "words") -> bool:
         """Whether the unstemmed vocabulary holds `word` (folded)."""
