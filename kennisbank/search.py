@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from kennisbank.analysis import DEFAULT_STOPWORDS, fold, load_word_list
+from kennisbank.analysis import fold
+from kennisbank.autocomplete import SUGGESTIONS, Suggestions, suggestions, worth_suggesting
 from kennisbank.engine.contract import EngineAnswer, EngineHit, EngineQuery, Span
 from kennisbank.engine.pool import SnapshotPool
 from kennisbank.engine.query import OPERATOR_WORDS, plain_words
@@ -41,14 +42,6 @@ SIMILAR_CACHE_SIZE = 512
 # "Waarom gevonden?": forms read from at most this many matches of a hit.
 MAX_SPANS_FOR_FORMS = 5_000
 MAX_FORMS_PER_TERM = 4
-# Autocomplete: suggestions in all, and at most so many titles and facet values among
-# them; titles and facet values only once this many letters were typed.
-SUGGESTIONS = 8
-MAX_TITLE_SUGGESTIONS = 3
-MAX_FACET_SUGGESTIONS = 2
-MIN_TITLE_PREFIX = 2
-MIN_FACET_PREFIX = 2
-STOP_WORDS = load_word_list(DEFAULT_STOPWORDS)
 # Record fields an export leaves out: the whole text is large, and may be sent between
 # processes (webapp/offload.py).
 EXPORT_SKIPS = frozenset({"text", "page_starts", "passage_starts"})
@@ -91,19 +84,6 @@ class PassageHit:
 
     hit: Hit
     passage: Passage
-
-
-@dataclass(frozen=True)
-class Suggestions:
-    """What autocomplete offers for a half-typed query: completions of its last word
-    (the whole query with that word completed, and how many documents hold the word),
-    documents whose title matches, and facet values that match (facet, value,
-    documents)."""
-
-    text: str
-    queries: list[tuple[str, int]] = field(default_factory=list)
-    titles: list[tuple[str, str]] = field(default_factory=list)  # (document id, title)
-    facets: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -418,13 +398,10 @@ class SearchService:
         return [record for record in found if record is not None]
 
     def suggest(self, text: str, limit: int = SUGGESTIONS) -> Suggestions:
-        """Autocomplete for `text` as typed so far: at most `limit` suggestions in all,
-        at most MAX_TITLE_SUGGESTIONS titles and MAX_FACET_SUGGESTIONS facet values,
-        completions of the last word filling the rest."""
-        words = text.split()
-        if not words or not any(fold(word).strip("*?\"") for word in words):
+        """Autocomplete for `text` as typed so far (kennisbank/autocomplete.py)."""
+        if not worth_suggesting(text):
             return Suggestions(text)
-        return self._on_snapshot(lambda snap: _suggestions(snap, text, words, limit))
+        return self._on_snapshot(lambda snap: suggestions(snap, text, limit))
 
     def indexed_paths(self) -> set[str]:
         """The corpus paths the served generation holds (for the health report)."""
@@ -488,56 +465,6 @@ def found_forms(text: str, spans: list[Span]) -> dict[str, tuple[str, ...]]:
         if len(seen) < MAX_FORMS_PER_TERM:
             seen.setdefault(form.lower(), form)
     return {term: tuple(seen.values()) for term, seen in forms.items()}
-
-
-def _suggestions(snap: IndexSnapshot, text: str, words: list[str], limit: int
-                 ) -> Suggestions:
-    head, typing = words[:-1], words[-1]
-    prefix = "" if text.endswith(" ") else _letters(typing)
-    facets = _matching_facet_values(snap, _letters(" ".join(words)),
-                                    min(MAX_FACET_SUGGESTIONS, limit))
-    titles = _matching_titles(snap, [_letters(w) for w in head], prefix,
-                              min(MAX_TITLE_SUGGESTIONS, limit - len(facets)))
-    room = limit - len(facets) - len(titles)
-    completed = snap.complete_words(prefix, room, skip=STOP_WORDS) if prefix else []
-    lead = " ".join(head)
-    queries = [(f"{lead} {word}".strip(), count) for word, count in completed]
-    return Suggestions(text, queries, titles, facets)
-
-
-def _letters(text: str) -> str:
-    """Folded words with everything but letters and digits taken out: autocomplete
-    input is never query syntax."""
-    return " ".join("".join(c for c in word if c.isalnum()) for word in fold(text).split())
-
-
-def _matching_titles(snap: IndexSnapshot, head: list[str], prefix: str, limit: int
-                     ) -> list[tuple[str, str]]:
-    """Documents whose title holds the finished words and a word starting with the one
-    being typed, best first."""
-    parts = [f"titel:{word}" for word in head if word]
-    if len(prefix) >= MIN_TITLE_PREFIX:
-        parts.append(f"(titel:{prefix}* OF titel:{prefix})")
-    if not parts or limit <= 0:
-        return []
-    answer = snap.answer(EngineQuery(" ".join(parts), limit=limit, facets=False))
-    return [(hit.record["id"], hit.record["title"]) for hit in answer.hits if hit.record]
-
-
-def _matching_facet_values(snap: IndexSnapshot, typed: str, limit: int
-                           ) -> list[tuple[str, str, int]]:
-    """Facet values (not years) with a word starting with what was typed, the most
-    used first."""
-    if len(typed) < MIN_FACET_PREFIX or limit <= 0:
-        return []
-    found = [(name, value, count) for name, counts in snap.facet_totals().items()
-             if name != "year" for value, count in counts.items()
-             if _starts_a_word(fold(value), typed)]
-    return sorted(found, key=lambda entry: (-entry[2], fold(entry[1])))[:limit]
-
-
-def _starts_a_word(value: str, typed: str) -> bool:
-    return value.startswith(typed) or f" {typed}" in value or f"-{typed}" in value
 
 
 def _correction(request: SearchRequest, suggestion: str | None) -> str | None:

@@ -13,9 +13,9 @@ from urllib.parse import urljoin
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from kennisbank.autocomplete import Suggestions
 from kennisbank.fields import FACET_FIELDS, FACET_PARAMS
 from kennisbank.request import SearchRequest
-from kennisbank.search import Suggestions
 from kennisbank.webapp.params import MAX_QUERY_CHARS, ParameterError
 from kennisbank.webapp.presenters import value_label
 from kennisbank.webapp.searching import service, state_url
