@@ -360,6 +360,13 @@ class SearchService:
             lambda snap: (snap.describe(query, expander.expand), snap.analyzer()))
         return explain(analyzer, expander, query, described, notice)
 
+    def word_analysis(self, query: str) -> Explanation:
+        """How `query`'s words are analysed, without parsing the query again: all a
+        result page's "Waarom gevonden?" needs (parsing expands wildcards, which an
+        expensive request does in a worker process, not in the server thread)."""
+        analyzer = self._on_snapshot(IndexSnapshot.analyzer)
+        return explain(analyzer, self._synonyms.expander(), query, "", None)
+
     def document(self, doc_id: str) -> dict | None:
         return self._on_snapshot(lambda snap: snap.record_by_id(doc_id))
 
@@ -409,8 +416,8 @@ class SearchService:
 
     def stats(self) -> dict:
         def counted(snap: IndexSnapshot) -> dict:
-            everything = snap.answer(EngineQuery(limit=0))
-            counts = {name: everything.facets[name] for name in ("type", "format")}
+            totals = snap.facet_totals()
+            counts = {name: dict(totals[name]) for name in ("type", "format")}
             return {"documents": snap.doc_count(), "generation": snap.generation, **counts}
 
         return self._on_snapshot(counted)
@@ -504,5 +511,5 @@ def _suggestion(snap: IndexSnapshot, text: str) -> str | None:
 
 def _matches(snap: IndexSnapshot, text: str) -> int:
     """How many documents hold all words of `text` (none for a query without words)."""
-    answer = snap.answer(EngineQuery(text, limit=0))
+    answer = snap.answer(EngineQuery(text, limit=0, facets=False))
     return 0 if answer.everything else answer.matched

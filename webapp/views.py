@@ -84,7 +84,7 @@ def search_context(outcome: Outcome) -> dict:
 
 def _why_found(response: SearchResponse) -> Callable[[Hit], list[tuple[str, str]]]:
     """"Waarom gevonden?" rows per hit, from one analysis of the searched query."""
-    explanation = service().explain(response.query) if (
+    explanation = service().word_analysis(response.query) if (
         response.query and response.hits) else None
     return lambda hit: presenters.why_found(explanation, hit)
 
