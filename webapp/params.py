@@ -145,24 +145,24 @@ def _yes_no(name: str, raw: str, default: bool) -> bool:
 
 
 def _view(raw: str) -> str:
-    if not raw:
-        return "documents"
-    try:
-        return VIEW_NAMES[raw.lower()]
-    except KeyError:
-        raise ParameterError(
-            f"Weergave kan ‘documenten’ of ‘passages’ zijn, niet ‘{raw[:40]}’.") from None
+    return _named(raw, VIEW_NAMES, "documents",
+                  "Weergave kan ‘documenten’ of ‘passages’ zijn, niet ‘{}’.")
 
 
 def _sort(raw: str) -> str:
+    return _named(raw, SORT_NAMES, "relevance",
+                  "Sorteren kan op ‘relevantie’, ‘datum’ of ‘toegevoegd’, niet op ‘{}’.")
+
+
+def _named(raw: str, names: dict[str, str], default: str, message: str) -> str:
+    """One of a parameter's named values (any case), `default` when absent; otherwise
+    a Dutch error naming what was given (`message` with `{}` for it)."""
     if not raw:
-        return "relevance"
+        return default
     try:
-        return SORT_NAMES[raw.lower()]
+        return names[raw.lower()]
     except KeyError:
-        raise ParameterError(
-            "Sorteren kan op ‘relevantie’, ‘datum’ of ‘toegevoegd’, niet op "
-            f"‘{raw[:40]}’.") from None
+        raise ParameterError(message.format(raw[:40])) from None
 
 
 def _year(name: str, raw: str) -> int | None:
