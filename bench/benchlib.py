@@ -213,6 +213,15 @@ def write_result(name: str, data: dict) -> Path:
     return path
 
 
+def save_result(name: str, result: dict, out: Path | None, as_json: bool) -> None:
+    """What every bench's `--out FILE` and `--json` do with its result: the raw result
+    to FILE, and a results file with the machine's description (its path printed)."""
+    if out:
+        out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    if as_json:
+        print(write_result(name, {"machine": machine_info(), name: result}))
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A Markdown table (pastes straight into docs/performance.md)."""
     def cell(value: object) -> str:

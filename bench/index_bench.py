@@ -42,10 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (
     cpu_seconds,
     dir_size,
-    machine_info,
     run_measured,
+    save_result,
     table,
-    write_result,
 )
 
 CHANGE_SHARE = 0.01
@@ -286,10 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.corpus.resolve(), work.resolve(), args.repeat, not args.no_baseline,
                  args.one_job)
     print(render(result))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    if args.json:
-        print(write_result("index", {"machine": machine_info(), "index": result}))
+    save_result("index", result, args.out, args.json)
     return 0
 
 

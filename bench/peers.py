@@ -49,11 +49,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (
     dir_size,
     latency_summary,
-    machine_info,
     median_of,
     run_measured,
+    save_result,
     table,
-    write_result,
 )
 from cold_queries import COLD_QUERIES_FILE
 from search_bench import QUERIES_FILE, BenchQuery, Server, _get, load_queries
@@ -420,10 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(corpus, args.index.resolve(), work, engines, args.repeat, not args.no_http,
                  args.cache, args.kennisbank_index_s)
     print(render(result, args.size))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    if args.json:
-        print(write_result("peers", {"machine": machine_info(), "peers": result}))
+    save_result("peers", result, args.out, args.json)
     return 0
 
 

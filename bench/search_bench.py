@@ -45,11 +45,10 @@ from benchlib import (
     CODE_ROOT,
     REPO_ROOT,
     latency_summary,
-    machine_info,
     median_of,
+    save_result,
     status_kb,
     table,
-    write_result,
 )
 
 from kennisbank.fields import FACET_PARAMS, facet_field_name
@@ -383,10 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.index.resolve(), args.repeat, not args.no_http, args.searches,
                  args.clients)
     print(render(result))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    if args.json:
-        print(write_result("search", {"machine": machine_info(), "search": result}))
+    save_result("search", result, args.out, args.json)
     return 0
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import latency_summary
 from search_bench import load_queries
 
 from kennisbank.request import SearchRequest
@@ -46,11 +46,6 @@ def typed_inputs(count: int, seed: int = 16) -> list[str]:
     return inputs[:count]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True)
@@ -66,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         service.suggest(text)
         times.append((time.perf_counter() - start) * 1000)
+    latency = latency_summary(times)
     print(f"service opened + one search: {opened:.0f} ms")
-    print(f"suggest, {len(times)} distinct inputs once each: p50 "
-          f"{statistics.median(times):.2f} ms, p95 {percentile(times, 0.95):.2f} ms, "
-          f"max {max(times):.1f} ms")
+    print(f"suggest, {len(times)} distinct inputs once each: p50 {latency['p50']:.2f} ms, "
+          f"p95 {latency['p95']:.2f} ms, max {latency['max']:.1f} ms")
     service.close()
     return 0
 
