@@ -269,8 +269,7 @@ class SearchService:
         answer, suggestion = self._answer(snap, self._question(
             request, end, end - request.page_size))
         hits = [_make_hit(hit) for hit in answer.hits[end - request.page_size:end]]
-        facets = {name: _facet_values(counts, answer.selected.get(name, set()), name)
-                  for name, counts in answer.facets.items()}
+        facets = _facets(answer)
         return SearchResponse(request, answer.total, hits, facets, suggestion,
                               answer.notice, answer.generation, query=request.query,
                               expanded_with=self._expansions(request))
@@ -280,8 +279,7 @@ class SearchService:
         """The best passages of the best PASSAGE_DOCUMENTS documents, best first:
         passages holding more of the query's words first, then the better document."""
         answer, suggestion = self._answer(snap, self._question(request, PASSAGE_DOCUMENTS, 0))
-        facets = {name: _facet_values(counts, answer.selected.get(name, set()), name)
-                  for name, counts in answer.facets.items()}
+        facets = _facets(answer)
         found = []
         for rank, engine_hit in enumerate(answer.hits):
             hit = _make_hit(engine_hit, PASSAGES_PER_DOCUMENT)
@@ -421,6 +419,12 @@ class SearchService:
             return {"documents": snap.doc_count(), "generation": snap.generation, **counts}
 
         return self._on_snapshot(counted)
+
+
+def _facets(answer: EngineAnswer) -> dict[str, list[FacetValue]]:
+    """The answer's facet counts as the pages and the JSON show them."""
+    return {name: _facet_values(counts, answer.selected.get(name, set()), name)
+            for name, counts in answer.facets.items()}
 
 
 def _facet_values(counter: Mapping[str, int], selected: set[str], name: str
