@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from kennisbank.analysis import DutchAnalyzer, fold
+from kennisbank.analysis import DEFAULT_STEMMER, DutchAnalyzer, fold
+from kennisbank.evidence.terms import PassageTermCounter, PassageTerms
 from kennisbank.indexer.parsers.base import ParsedDocument, ParseError
 from kennisbank.indexer.sidecar import SIDECAR_SUFFIX, Sidecar, parse_sidecar, read_sidecar
 from kennisbank.indexer.sidecar_values import MAX_CHARS
@@ -81,19 +83,31 @@ def _word_finder() -> DutchAnalyzer:
     return DutchAnalyzer(stemmer="none", compounds=False)
 
 
-def vocabulary_of(*texts: str) -> str:
-    """The distinct words of the texts, in order of first use; a word written with
-    diacritics as first written (lower case), so autocomplete can show `creëren` (the
-    index folds it again, kennisbank/engine/analyzer.py)."""
-    finder = _word_finder()
+@lru_cache(maxsize=2)
+def _term_counter(stemmer: str) -> PassageTermCounter:
+    """One per worker process and stemmer (its caches are per distinct word)."""
+    return PassageTermCounter(stemmer)
+
+
+def _vocabulary_words(text: str, words: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """Adds the text's distinct words to `words` (folded -> as shown) and yields each
+    folded word with its start, for whoever also needs the words in order."""
+    for token in _word_finder().words(text, mode="query"):
+        if token.text not in words:
+            surface = text[token.start:token.end].lower()
+            accented = not surface.isascii() and fold(surface) == token.text
+            words[token.text] = surface if accented else token.text
+        yield token.text, token.start
+
+
+def analyse_words(title: str, text: str, starts: tuple[int, ...], stemmer: str
+                  ) -> tuple[str, tuple[PassageTerms, ...]]:
+    """The vocabulary of title and text, and the terms of each passage of the text
+    (kennisbank/evidence/terms.py), in one walk over the words."""
     words: dict[str, str] = {}
-    for text in texts:
-        for token in finder.words(text, mode="query"):
-            if token.text not in words:
-                surface = text[token.start:token.end].lower()
-                accented = not surface.isascii() and fold(surface) == token.text
-                words[token.text] = surface if accented else token.text
-    return " ".join(words.values())
+    deque(_vocabulary_words(title, words), maxlen=0)
+    terms = _term_counter(stemmer).count(_vocabulary_words(text, words), starts)
+    return " ".join(words.values()), terms
 
 
 def bounded_text(text: str, page_starts: tuple[int, ...]
@@ -128,7 +142,8 @@ def _bounded(value: str | None, key: str) -> str | None:
 
 def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
                  sidecar: Sidecar, sidecar_sha256: str,
-                 default_types: Mapping[str, str] = DEFAULT_TYPES) -> DocumentRecord:
+                 default_types: Mapping[str, str] = DEFAULT_TYPES,
+                 stemmer: str = DEFAULT_STEMMER) -> DocumentRecord:
     """Merge what the parser read with what the curator wrote (the curator wins);
     the format's default type when the sidecar names none."""
     text = PAGE_SEPARATOR.join(parsed.pages) if parsed.pages else parsed.text
@@ -137,6 +152,8 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
     year = sidecar.year or _year_of(date)
     title = (sidecar.title or _bounded(parsed.title, "title")
              or _title_from_path(source.relpath))
+    starts = passage_starts(text, page_starts)
+    vocabulary, terms = analyse_words(title, text, starts, stemmer)
     return DocumentRecord(
         id=document_id(source.relpath),
         path=source.relpath,
@@ -149,7 +166,8 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
         stat_key=source.stat_key,
         sidecar_sha256=sidecar_sha256,
         page_starts=page_starts,
-        passage_starts=passage_starts(text, page_starts),
+        passage_starts=starts,
+        passage_terms=terms,
         description=sidecar.description or _bounded(parsed.description, "description") or "",
         author=sidecar.author or _bounded(parsed.author, "author") or "",
         date=date or (str(year) if year else ""),
@@ -160,7 +178,7 @@ def build_record(source: SourceFile, data: bytes, parsed: ParsedDocument,
         audiences=sidecar.audiences,
         source_url=sidecar.source_url,
         warnings=(*parsed.warnings, cut) if cut else parsed.warnings,
-        vocabulary=vocabulary_of(title, text),
+        vocabulary=vocabulary,
     )
 
 
@@ -180,7 +198,8 @@ def content_hashes(source: SourceFile) -> tuple[bytes, str, bytes, str]:
 
 
 def extract(source: SourceFile, known: tuple[str, str] | None = None,
-            default_types: Mapping[str, str] = DEFAULT_TYPES) -> DocumentRecord | None:
+            default_types: Mapping[str, str] = DEFAULT_TYPES,
+            stemmer: str = DEFAULT_STEMMER) -> DocumentRecord | None:
     """Parse one file. Returns None when its content equals `known` (sha256 of file
     and sidecar as indexed): the file was touched but not changed."""
     data, sha, sidecar_data, sidecar_sha = content_hashes(source)
@@ -190,4 +209,4 @@ def extract(source: SourceFile, known: tuple[str, str] | None = None,
     if not data:
         raise ParseError("empty")
     parsed = _parser_for(source.format)(data)
-    return build_record(source, data, parsed, sidecar, sidecar_sha, default_types)
+    return build_record(source, data, parsed, sidecar, sidecar_sha, default_types, stemmer)

@@ -21,6 +21,7 @@ from kennisbank.engine.store import (
     document_count,
     writer_lock,
 )
+from kennisbank.evidence.update import EvidenceTypes
 from kennisbank.indexer.extract import DEFAULT_TYPES, extract
 from kennisbank.indexer.parsers.base import ParseError
 from kennisbank.indexer.progress import Progress
@@ -47,6 +48,7 @@ class IndexOptions:
     default_types: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
     # The first-added time of files new to the index (None: when the run starts).
     added_at: dt.datetime | None = None
+    evidence_types: EvidenceTypes = field(default_factory=EvidenceTypes)
 
     @property
     def workers(self) -> int:
@@ -58,8 +60,8 @@ Job = tuple[SourceFile, tuple[str, str] | None]
 UNRECORDED_META = {"default_types": {"html": "webpagina"}, "sidecar_rules": 1}
 
 
-def _extract_job(default_types: Mapping[str, str], job: Job):
-    return extract(*job, default_types=default_types)
+def _extract_job(default_types: Mapping[str, str], stemmer: str, job: Job):
+    return extract(*job, default_types=default_types, stemmer=stemmer)
 
 
 def _extraction_meta(options: IndexOptions) -> dict[str, object]:
@@ -114,7 +116,8 @@ def _must_read(index: Path, previous_meta: dict, options: IndexOptions
 
 def _apply(session: IndexWriteSession, options: IndexOptions, jobs: list[Job],
            known_paths: set[str], report: RunReport, progress: Progress) -> None:
-    pool = ExtractionPool(partial(_extract_job, options.default_types), options.workers,
+    pool = ExtractionPool(partial(_extract_job, options.default_types, options.stemmer),
+                          options.workers,
                           options.timeout, options.memory_mb)
     for outcome in pool.run(jobs):
         source, _known = outcome.job
@@ -160,8 +163,8 @@ def run_index(options: IndexOptions, progress_stream: TextIO | None = None) -> R
                                writer_memory_mb=options.writer_memory_mb,
                                corpus=report.corpus,
                                meta=_extraction_meta(options),
-                               added_at=seconds_of(options.added_at or dt.datetime.now())
-                               ) as session:
+                               added_at=seconds_of(options.added_at or dt.datetime.now()),
+                               evidence_types=options.evidence_types) as session:
             report.damaged = [{"generation": name, "problem": problem}
                               for name, problem in session.damaged]
             report.repaired_from = session.previous or "" if session.damaged else ""

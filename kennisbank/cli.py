@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -13,14 +14,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kennisbank.config import Settings, SettingsError, corpus_folder, load_settings
+from kennisbank.config import (
+    Settings,
+    SettingsError,
+    corpus_folder,
+    evidence_types,
+    load_settings,
+)
 from kennisbank.dutch_argparse import DutchArgumentParser, seconds, whole_number
 from kennisbank.engine.diskspace import DiskSpaceError
 from kennisbank.engine.generations import check_index
 from kennisbank.engine.parallel import WriterProcessError
 from kennisbank.engine.store import IndexBusyError, IndexCheckError, IndexMissingError
+from kennisbank.evidence.shown import Evidence, ShownPassage
 from kennisbank.explain import format_explanation
 from kennisbank.fields import FACET_FIELDS, facet_field_name
+from kennisbank.records import document_id
 from kennisbank.request import MAX_PAGE, MAX_PAGE_SIZE, SORT_NAMES, SearchRequest
 from kennisbank.search import SearchResponse, SearchService
 from kennisbank.snippets import strip_marks
@@ -84,6 +93,16 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--explain", action="store_true",
                         help="toon hoe de zoekvraag is ontleed (woorden, stammen, synoniemen)")
 
+    links = sub.add_parser(
+        "links", help="onderbouwing uit onderzoek of toepassingen van een document",
+        description="Per passage van een document de passages uit onderzoek die erbij "
+        "aansluiten (voor een handreiking) of de praktijkdocumenten die erbij aansluiten "
+        "(voor een onderzoeksrapport).")
+    links.add_argument("document", metavar="DOCUMENT",
+                       help="id van het document (16 tekens, zoals in de zoekresultaten) "
+                       "of zijn pad in de documentenmap")
+    links.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
     status = sub.add_parser("status", help="toestand van de index en de laatste indexering",
                             description="Toestand van de index en de laatste indexering.")
     status.add_argument("--json", action="store_true", help="uitvoer als JSON")
@@ -98,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="adres (standaard 127.0.0.1, of KENNISBANK_HOST)")
     serve.add_argument("--port", type=whole_number(0, 65535), metavar="POORT",
                        help="poort (standaard 8000, of KENNISBANK_PORT)")
-    for command in (index, search, status, check, serve):  # `kennisbank index --index X` too
+    for command in (index, search, links, status, check, serve):  # `kennisbank index --index X` too
         command.add_argument("--index", type=Path, dest="index_sub", help=argparse.SUPPRESS)
     return parser
 
@@ -147,7 +166,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
                            jobs=settings.jobs, timeout=settings.file_timeout,
                            memory_mb=settings.file_memory_mb, stemmer=settings.stemmer,
                            writer_memory_mb=settings.writer_memory_mb,
-                           default_types=settings.default_types)
+                           default_types=settings.default_types,
+                           evidence_types=evidence_types(settings))
     report = run_index(options)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -263,6 +283,44 @@ def _print_health(health: Health) -> None:
               "(waarschijnlijk gescand; tekstherkenning gebeurt niet)")
 
 
+def cmd_links(args: argparse.Namespace, settings: Settings) -> int:
+    """A document's evidence links; exit 3 when the index has no such document."""
+    wanted = args.document.strip()
+    doc_id = wanted if re.fullmatch(r"[0-9a-f]{16}", wanted) else document_id(wanted)
+    evidence = SearchService(settings.index).evidence(doc_id)
+    if evidence is None:
+        print(f"kennisbank: de index bevat geen document ‘{wanted[:200]}’ (gebruik het id "
+              "uit de zoekresultaten of het pad in de documentenmap)", file=sys.stderr)
+        return 3
+    if args.json:
+        print(json.dumps({"document": doc_id, **evidence.to_json()}, ensure_ascii=False,
+                         indent=2))
+        return 0
+    print(format_evidence(evidence))
+    return 0
+
+
+def format_evidence(evidence: Evidence) -> str:
+    if not evidence.role:
+        return "Dit document is geen handreiking of onderzoek: het heeft geen verwijzingen."
+    if not evidence.passages:
+        return f"{evidence.heading}: geen passages gevonden die genoeg aansluiten."
+    lines = [f"{evidence.heading}:"]
+    for item in evidence.passages:
+        lines.append(f"\n{_where(item.passage)}: “{item.passage.quote}”")
+        for other in item.linked:
+            kind = other.doctype or "document"
+            year = f", {other.year}" if other.year else ""
+            lines.append(f"  → {other.title} ({kind}{year}), {_where(other).lower()} "
+                         f"[{other.doc_id}]")
+    return "\n".join(lines)
+
+
+def _where(passage: ShownPassage) -> str:
+    page = f", pagina {passage.page}" if passage.page else ""
+    return f"Passage {passage.passage}{page}"
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from kennisbank.indexer.health import check_health
     from kennisbank.indexer.report import load_report
@@ -346,7 +404,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if current_ok else 1
 
 
-COMMANDS = {"index": cmd_index, "search": cmd_search, "status": cmd_status,
+COMMANDS = {"index": cmd_index, "search": cmd_search, "links": cmd_links, "status": cmd_status,
             "check": cmd_check, "serve": cmd_serve}
 
 

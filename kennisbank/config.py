@@ -16,6 +16,11 @@ from urllib.parse import urlsplit
 
 from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine.store import recorded_corpus
+from kennisbank.evidence.update import (
+    DEFAULT_GUIDANCE_TYPES,
+    DEFAULT_RESEARCH_TYPES,
+    EvidenceTypes,
+)
 from kennisbank.indexer.extract import DEFAULT_TYPES
 from kennisbank.indexer.sidecar_values import BadValue, text_value
 from kennisbank.indexer.walk import FORMATS
@@ -65,6 +70,9 @@ class Settings:
     beheer_token: str = field(default="", repr=False)  # staff password; never printed
     site_name: str = DEFAULT_SITE_NAME
     site_description: str = DEFAULT_SITE_DESCRIPTION
+    # Document types the evidence links join: guidance to the research behind it.
+    guidance_types: tuple[str, ...] = DEFAULT_GUIDANCE_TYPES
+    research_types: tuple[str, ...] = DEFAULT_RESEARCH_TYPES
 
     def __post_init__(self) -> None:
         """Refuse values the web app cannot use safely, whether they come from the
@@ -109,6 +117,21 @@ def parse_default_types(raw: str) -> dict[str, str]:
         except BadValue as exc:
             raise _Unusable(str(exc)) from None
     return types
+
+
+def parse_type_list(raw: str) -> tuple[str, ...]:
+    """`handreiking, instrument`: document types as a sidecar's `soort` gives them."""
+    types = []
+    for item in filter(str.strip, raw.split(",")):
+        try:
+            types.append(text_value("soort", item.strip()))
+        except BadValue as exc:
+            raise _Unusable(str(exc)) from None
+    return tuple(dict.fromkeys(types))
+
+
+def evidence_types(settings: Settings) -> EvidenceTypes:
+    return EvidenceTypes(guidance=settings.guidance_types, research=settings.research_types)
 
 
 def _variable(name: str) -> str:
@@ -182,7 +205,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
              "synonyms": Path, "host": str, "port": int, "threads": int,
              "expensive_requests": int,
              "default_types": parse_default_types, "base_url": str,
-             "beheer_token": str, "site_name": str, "site_description": str}
+             "beheer_token": str, "site_name": str, "site_description": str,
+             "guidance_types": parse_type_list, "research_types": parse_type_list}
     values: dict[str, object] = {}
     for f in fields(Settings):
         raw = environ.get(ENV_PREFIX + f.name.upper())

@@ -11,7 +11,8 @@ web pages share them.
 A passage runs from one start to the next (the last to the end of the text), so the
 passages cover the text without gaps. Paragraphs (blank-line separated) shorter than
 MIN_PASSAGE_CHARS are joined with the next ones; a short line without closing
-punctuation (a heading) always starts a passage, so it stays with the text it heads;
+punctuation (a heading) starts a passage, so it stays with the text it heads (in a run
+of such lines, as table rows or code give, only the first does);
 a paragraph longer than MAX_PASSAGE_CHARS is cut at a sentence end (or a space) near
 that length, so one 10 MB paragraph gives bounded passages too.
 """
@@ -64,15 +65,18 @@ def passage_starts(text: str, page_starts: tuple[int, ...] | list[int] = ()) -> 
 
 
 def _cut_page(text: str, begin: int, end: int) -> Iterator[int]:
-    current, size = begin, 0
+    current, size, after_heading = begin, 0, False
     yield begin
     for start, stop in _paragraphs(text, begin, end):
         length = stop - start
         heading = length <= HEADING_MAX_CHARS and _is_heading(text[start:stop])
-        if start > current and (heading or size >= MIN_PASSAGE_CHARS
+        # Only the first of a run of short lines heads what follows: table rows, code
+        # and verse set one line per paragraph would otherwise make a passage each.
+        if start > current and ((heading and not after_heading) or size >= MIN_PASSAGE_CHARS
                                 or size + length > MAX_PASSAGE_CHARS):
             current, size = start, 0
             yield start
+        after_heading = heading
         while length > MAX_PASSAGE_CHARS:
             cut = _cut_point(text, start, start + MAX_PASSAGE_CHARS)
             yield cut

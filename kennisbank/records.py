@@ -51,6 +51,10 @@ class DocumentRecord:
     # The document's distinct words (folded, unstemmed), made by the extraction worker
     # so the single index writer need not analyse the text twice. Not stored.
     vocabulary: str = ""
+    # Each passage's heaviest terms (kennisbank/evidence/terms.py), made by the
+    # extraction worker for the evidence links. Not stored in the index (the links'
+    # own file keeps them); None: not computed (a record read back from the index).
+    passage_terms: tuple[tuple[tuple[str, int], ...], ...] | None = None
 
     @property
     def page_count(self) -> int:

@@ -22,6 +22,7 @@ from kennisbank.engine.query import OPERATOR_WORDS, plain_words
 from kennisbank.engine.ranking import BROADEN_BELOW, WIDEN_BELOW
 from kennisbank.engine.snapshot import IndexSnapshot
 from kennisbank.engine.store import IndexMissingError
+from kennisbank.evidence.shown import Evidence, shown_evidence
 from kennisbank.explain import Explanation, explain
 from kennisbank.passages import BEST_PASSAGES, Passage, best_passages, passage_starts
 from kennisbank.request import SearchRequest
@@ -401,6 +402,17 @@ class SearchService:
                 self._similar_cache[key] = cached
         found = (snap.record_by_id(other) for other in cached)
         return [record for record in found if record is not None]
+
+    def evidence(self, doc_id: str) -> Evidence | None:
+        """The document's links between guidance and research passages, ready to
+        show (kennisbank/evidence); None when there is no such document."""
+        def shown(snap: IndexSnapshot) -> Evidence | None:
+            record = snap.record_by_id(doc_id)
+            if record is None:
+                return None
+            return shown_evidence(record, snap.evidence_links(doc_id), snap.record_by_id)
+
+        return self._on_snapshot(shown)
 
     def suggest(self, text: str, limit: int = SUGGESTIONS) -> Suggestions:
         """Autocomplete for `text` as typed so far (kennisbank/autocomplete.py)."""

@@ -17,8 +17,9 @@ from flask import (
 )
 
 from kennisbank.engine.store import IndexMissingError
+from kennisbank.evidence.shown import Evidence
 from kennisbank.search import HEALTH_PROBE_SECONDS
-from kennisbank.webapp.documents import find_record
+from kennisbank.webapp.documents import find_record, passage_url
 from kennisbank.webapp.downloads import content_disposition
 from kennisbank.webapp.export import (
     EXPORT_HEADER,
@@ -38,7 +39,8 @@ from kennisbank.webapp.throttle import end_of_stream
 
 blueprint = Blueprint("api", __name__)
 HEALTH_SLOW_MS = 2000  # a probe search slower than this: the service is degraded
-HIDDEN_FIELDS = ("text", "page_starts", "mtime_ns", "stat_key", "sidecar_sha256", "doctype")
+HIDDEN_FIELDS = ("text", "page_starts", "mtime_ns", "stat_key", "sidecar_sha256", "doctype",
+                 "vocabulary", "passage_terms")
 
 
 @blueprint.get("/api/search")
@@ -52,8 +54,21 @@ def document(doc_id: str):
     data = {k: v for k, v in record.items() if k not in HIDDEN_FIELDS}
     data.update(type=record["doctype"], pages=len(record["page_starts"]),
                 url=url_for("documents.document", doc_id=doc_id, _external=True),
-                file_url=url_for("documents.download", doc_id=doc_id, _external=True))
+                file_url=url_for("documents.download", doc_id=doc_id, _external=True),
+                links=_links_json(service().evidence(doc_id)))
     return jsonify(data)
+
+
+def _links_json(evidence: Evidence | None) -> dict:
+    """The document's evidence links (docs/evidence.md), each passage with its URL."""
+    if evidence is None:
+        return {"role": "", "heading": "", "passages": []}
+    data = evidence.to_json()
+    for item, shown in zip(data["passages"], evidence.passages, strict=True):
+        item["passage"]["url"] = passage_url(shown.passage, external=True)
+        for other, linked in zip(item["linked"], shown.linked, strict=True):
+            other["url"] = passage_url(linked, external=True)
+    return data
 
 
 def _export(render: Callable[[list[ExportRow]], str], start: str, content_type: str,

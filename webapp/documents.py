@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 
 from kennisbank.config import corpus_folder
+from kennisbank.evidence.shown import ShownPassage
 from kennisbank.fields import FACET_FIELDS
 from kennisbank.records import DocumentRecord
 from kennisbank.request import SearchRequest
@@ -28,6 +29,8 @@ DOC_ID = re.compile(r"[0-9a-f]{16}")
 # Text types without a charset: werkzeug adds `; charset=utf-8` to every text/* type.
 INLINE_TYPES = {"pdf": "application/pdf", "txt": "text/plain", "md": "text/plain"}
 DOWNLOAD_TYPES = {"html": "text/html"}
+# Passages with links listed on a document page (all of them are in the JSON API).
+EVIDENCE_SHOWN = 25
 
 
 def find_record(doc_id: str) -> dict:
@@ -43,15 +46,27 @@ def document(doc_id: str):
     state = parse_state(request.args)
     spans = service().match_spans(doc_id, state.query) if state.query else []
     preview = build_preview(record, spans, start_page(request.args))
+    evidence = service().evidence(doc_id)
     return render_template(
         "document.html", record=record, state=state, preview=preview,
         facet_links=_facet_links(record), similar=service().similar(doc_id),
+        evidence=evidence, evidence_shown=EVIDENCE_SHOWN, passage_url=passage_url,
         back_url=state_url(state) if state != SearchRequest() else None,
         window_url=lambda page: state_url(state, "documents.document", doc_id=doc_id,
                                           vanaf=page),
         file_url=url_for("documents.download", doc_id=doc_id),
         presenters=presenters,
     )
+
+
+def passage_url(passage: ShownPassage, external: bool = False) -> str:
+    """Where a passage is on its document page: its page of a PDF (the page window
+    that holds it), else its passage anchor in the text."""
+    if passage.page is not None:
+        return url_for("documents.document", doc_id=passage.doc_id, vanaf=passage.page,
+                       _external=external) + f"#pagina-{passage.page}"
+    return url_for("documents.document", doc_id=passage.doc_id,
+                   _external=external) + f"#passage-{passage.passage}"
 
 
 def _facet_links(record: dict) -> list[tuple[str, list[tuple[str, str]]]]:

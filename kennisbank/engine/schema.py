@@ -12,8 +12,9 @@ from kennisbank.engine.ranking import TITLE_BOOST
 # 2: compound parts, elisions, Porter plural repairs; 3: -es plurals; 4: surface forms
 # with diacritics in `words` (autocomplete); 5: word forms (participles, diminutives,
 # loanword plurals: kennisbank/word_forms.py); 6: `added` (the rebuild this asks for
-# keeps each document's first-added time: engine/added.py)
-SCHEMA_VERSION = 6
+# keeps each document's first-added time: engine/added.py); 7: the evidence files
+# (passage terms and links, kennisbank/evidence) beside every generation
+SCHEMA_VERSION = 7
 
 # Facet field -> multi-valued? Multi-valued fields are comma-separated keywords.
 FACET_MULTI: dict[str, bool] = {

@@ -38,6 +38,7 @@ from kennisbank.engine.ranking import BM25_B, BM25_K1
 from kennisbank.engine.schema import FACET_MULTI
 from kennisbank.engine.store import GenerationLease, open_generation
 from kennisbank.engine.vectors import GenerationArrays, QueryVectors, Scored, best, newest
+from kennisbank.evidence.links import DocumentLinks
 
 MIN_CORRECTED_LENGTH = 4  # shorter words are too often abbreviations to correct
 
@@ -300,6 +301,11 @@ class IndexSnapshot:
         if len(word) < MIN_CORRECTED_LENGTH:
             return []
         return list(corrector.suggest(word, limit=limit, maxdist=2, prefix=2))
+
+    def evidence_links(self, doc_id: str) -> DocumentLinks:
+        """The document's links between guidance and research passages."""
+        evidence = self.arrays.evidence()
+        return DocumentLinks.none() if evidence is None else evidence.of(doc_id)
 
     def similar_ids(self, doc_id: str, text: str, limit: int) -> list[str]:
         """Ids of documents sharing the key terms of `text`, best first, the document

@@ -63,9 +63,12 @@ from kennisbank.engine.posting_arrays import (
 )
 from kennisbank.engine.schema import FACET_MULTI, SCHEMA_VERSION, build_schema
 from kennisbank.engine.vectors import segment_lengths, segment_postings
+from kennisbank.evidence.store import PassageTableBuilder
+from kennisbank.evidence.update import EvidenceSummary, EvidenceTypes, update_evidence
 from kennisbank.records import DocumentRecord, document_id
 
 LOCK_FILE = "indexer.lock"
+EVIDENCE_META_KEY = "evidence_types"  # in generation.json
 REPORT_FILE = "last-run.json"  # written by the indexer (kennisbank.indexer.report)
 # Whoosh's posting pool per writer process (`limitmb`, in Whoosh's own estimate; the
 # process grows to about POOL_OVERHEAD times that). While a segment's postings fit,
@@ -244,7 +247,7 @@ def _record_fields(record: DocumentRecord) -> dict[str, object]:
         "words": record.vocabulary or f"{record.title}\n{record.text}",
         "date": _date_number(record.date, record.year),
         "added": added_times.seconds_from_iso(record.added),
-        "record": {**asdict(record), "vocabulary": ""},
+        "record": {**asdict(replace(record, vocabulary="", passage_terms=None))},
     }
     for name, values in record.facet_values().items():
         clean = [v.replace(",", " ").strip() for v in values if v.strip()]
@@ -272,8 +275,8 @@ class IndexWriteSession:
 
     def __init__(self, root: Path, stemmer: str = DEFAULT_STEMMER, full: bool = False,
                  writer_procs: int = 1, writer_memory_mb: int = 0, corpus: str = "",
-                 meta: dict[str, object] | None = None, added_at: int | None = None
-                 ) -> None:
+                 meta: dict[str, object] | None = None, added_at: int | None = None,
+                 evidence_types: EvidenceTypes | None = None) -> None:
         """`writer_procs` > 1: a rebuild analyses and writes in that many processes
         (see parallel.py); incremental runs change few documents and use one.
         `writer_memory_mb`: what the writers' posting pools may hold together (0: a
@@ -306,6 +309,12 @@ class IndexWriteSession:
         self.added_at = (added_times.seconds_of(dt.datetime.now()) if added_at is None
                          else added_at)
         self._manifest: dict[str, ManifestEntry] | None = None
+        self.evidence_types = evidence_types or EvidenceTypes()
+        self.evidence: EvidenceSummary | None = None
+        # What the evidence files need to know of this run (kennisbank/evidence).
+        self._read = PassageTableBuilder()  # passage terms of the documents read
+        self._carried: set[str] = set()  # upserted from the previous generation
+        self._deleted: set[str] = set()
 
     def needs_full_rebuild(self) -> bool:
         if self.full or self.previous is None:
@@ -319,6 +328,10 @@ class IndexWriteSession:
         # readers find the originals where they are now.
         self.corpus_moved = not self.rebuild and self.corpus != generation_meta(
             self.root, self.previous).get("corpus", self.corpus)
+        # Other document types joined as guidance and research: the links are
+        # recomputed (from the passage terms kept; no file is read again).
+        self.evidence_outdated = not self.rebuild and self._evidence_meta() != generation_meta(
+            self.root, self.previous).get(EVIDENCE_META_KEY)
         if self.rebuild:
             self.path.mkdir()
             ix = whoosh_index.create_in(str(self.path), build_schema(self.stemmer))
@@ -378,6 +391,10 @@ class IndexWriteSession:
         record = replace(record, added=added_times.iso_time(self.first_added(record.path)))
         if not self.changed:
             self._use_corpus_vocabulary()
+        if record.passage_terms is None:
+            self._carried.add(record.id)
+        else:
+            self._read.add(record.id, record.doctype, record.passage_terms)
         if self.rebuild:  # a fresh index: nothing to replace
             self._writer.add_document(**_record_fields(record))
         else:
@@ -402,11 +419,13 @@ class IndexWriteSession:
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)
+        self._read.discard(doc_id)
+        self._deleted.add(doc_id)
         self.changed = True
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is not None or not (self.changed or self.rebuild or self.corpus_moved
-                                        or self.repairing):
+                                        or self.repairing or self.evidence_outdated):
             with contextlib.suppress(Exception):  # already failing: keep the first error
                 self._writer.cancel()
             shutil.rmtree(self.path, ignore_errors=True)
@@ -421,6 +440,7 @@ class IndexWriteSession:
             if failure is not None:
                 raise failure
             write_missing_arrays(self.path)
+            self._write_evidence()
             self._check()
             self._make_durable()
         except BaseException:
@@ -432,6 +452,24 @@ class IndexWriteSession:
         # The previous intact generation stays: readers fall back to it, and the next
         # run repairs from it, should this one be damaged later.
         remove_old_generations(self.root, keep={self.generation, self.previous})
+
+    def _evidence_meta(self) -> dict[str, list[str]]:
+        return {"guidance": list(self.evidence_types.guidance),
+                "research": list(self.evidence_types.research)}
+
+    def _write_evidence(self) -> None:
+        """The evidence files (kennisbank/evidence): passage terms and links, updated
+        for the documents this run read or removed. A rebuild keeps from the previous
+        generation only the documents it copied over."""
+        previous = self.root / self.previous if self.previous else None
+        self.evidence = update_evidence(self.path, previous, self._keeps_previous,
+                                        self._read.table(), self.evidence_types,
+                                        full=self.rebuild or self.evidence_outdated)
+
+    def _keeps_previous(self, doc_id: str) -> bool:
+        """Whether the new generation holds the previous generation's version of a
+        document this run did not read."""
+        return doc_id in self._carried if self.rebuild else doc_id not in self._deleted
 
     def _check(self) -> None:
         """Open the new generation as a reader will, and check it before anyone does:
@@ -466,7 +504,8 @@ class IndexWriteSession:
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
         meta = {**self.meta, "schema_version": SCHEMA_VERSION, "stemmer": self.stemmer,
-                "corpus": self.corpus, FILES_KEY: self._file_sums()}
+                "corpus": self.corpus, EVIDENCE_META_KEY: self._evidence_meta(),
+                FILES_KEY: self._file_sums()}
         atomic_write_text(self.path / GENERATION_META, json.dumps(meta))
 
     def _file_sums(self) -> dict[str, dict]:

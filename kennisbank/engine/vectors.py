@@ -34,6 +34,7 @@ from kennisbank.engine.whoosh_internals import (
     posting_blocks,
     raw_matcher,
 )
+from kennisbank.evidence.links import EvidenceLinks
 
 # Scored postings of the most recently used terms (12 bytes per posting: a word in
 # half of a 100k-document library takes 0.6 MB). With the posting arrays a term missing
@@ -152,6 +153,8 @@ class GenerationArrays:
         self._phrases = _BoundedCache(PHRASE_CACHE_ENTRIES, _one)
         self._blocks = _BoundedCache(block_cache_bytes, _block_size)
         self._positions = _BoundedCache(block_cache_bytes, _positions_size)
+        self._evidence: EvidenceLinks | None = None
+        self._evidence_read = False
         self._lock = threading.Lock()
 
     def dates(self, searcher: Searcher, fieldname: str = "date") -> np.ndarray:
@@ -291,6 +294,15 @@ class GenerationArrays:
         if cached is not None:
             return cached
         return self._blocks.put(key, reader.read(block))
+
+    def evidence(self) -> EvidenceLinks | None:
+        """The generation's evidence links (kennisbank/evidence), loaded on first use;
+        None when it has no evidence files."""
+        with self._lock:
+            if not self._evidence_read and self._folder is not None:
+                self._evidence = EvidenceLinks.load(self._folder)
+                self._evidence_read = True
+            return self._evidence
 
     def facets(self, searcher: Searcher, fields: Iterable[str]) -> FacetColumns:
         """The facet fields' values per document, built once per generation."""

@@ -1,0 +1,146 @@
+"""How alike two passages are: cosine of their TF-IDF vectors over rare terms.
+
+Why this measure: a guide and the report behind it share the rare words of their
+subject (`ouderbetrokkenheid`, `toegangsrecht`), rarely their phrasing. IDF over all
+passages favours those words; terms in more than MAX_DF_SHARE of the passages are
+left out of the vectors altogether (they say little, and they are what makes an
+all-pairs product expensive), and each vector is normalised over what remains.
+
+All pairs above a threshold are found with an inverted list over the targets, in
+chunks of query rows whose partial products are summed in a dense buffer of bounded
+size: plain numpy, no per-pair Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kennisbank.evidence.arrays import ranges
+
+# The shown threshold, calibrated on judged pairs (docs/evidence.md).
+MIN_SCORE = 0.40
+MAX_DF_SHARE = 0.05
+MIN_DF_CAP = 20  # a small library keeps terms that 20 passages share
+# A passage with fewer distinct terms ("Voorbeelden:", one table row) says too little
+# to be linked.
+MIN_PASSAGE_TERMS = 8
+PER_PASSAGE = 20  # partners kept per passage and direction, best first
+BUFFER_CELLS = 4_000_000  # dense accumulator cells per chunk (32 MB of float64)
+
+
+@dataclass(frozen=True)
+class TermMatrix:
+    """Rows of (term, weight), CSR-like: row i is entries indptr[i]:indptr[i+1]."""
+
+    indptr: np.ndarray  # int64, rows + 1
+    terms: np.ndarray  # int32
+    weights: np.ndarray  # float32
+
+    @property
+    def rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def row_of_entry(self) -> np.ndarray:
+        return np.repeat(np.arange(self.rows, dtype=np.int64), np.diff(self.indptr))
+
+
+def idf_weights(terms: np.ndarray, indptr: np.ndarray, vocabulary_size: int) -> np.ndarray:
+    """log(N / df) per term over passages (N: passages with any term); 0 for terms
+    in more than MAX_DF_SHARE of them, which drops them from the vectors."""
+    passages = max(1, int(np.count_nonzero(np.diff(indptr))))
+    df = np.bincount(terms, minlength=vocabulary_size).astype(np.float64)
+    with np.errstate(divide="ignore"):
+        idf = np.log(passages / np.maximum(df, 1))
+    idf[df > max(MIN_DF_CAP, MAX_DF_SHARE * passages)] = 0.0
+    return idf
+
+
+def weigh(indptr: np.ndarray, terms: np.ndarray, counts: np.ndarray, idf: np.ndarray
+          ) -> TermMatrix:
+    """(1 + log tf) × idf, each row normalised to length 1; zero weights dropped."""
+    weights = (1.0 + np.log(np.maximum(counts, 1))) * idf[terms]
+    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(indptr) - 1))
+    weights = weights / np.maximum(norms[rows], 1e-12)
+    keep = weights > 0
+    kept_per_row = np.bincount(rows[keep], minlength=len(indptr) - 1)
+    new_indptr = np.concatenate(([0], np.cumsum(kept_per_row))).astype(np.int64)
+    return TermMatrix(new_indptr, terms[keep].astype(np.int32),
+                      weights[keep].astype(np.float32))
+
+
+def select_rows(matrix: TermMatrix, rows: np.ndarray) -> TermMatrix:
+    """The given rows, in that order."""
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    lengths = ends - starts
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    entries = ranges(starts, lengths)
+    return TermMatrix(indptr, matrix.terms[entries], matrix.weights[entries])
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Scored pairs: query row, target row, cosine."""
+
+    queries: np.ndarray  # int64
+    targets: np.ndarray  # int64
+    scores: np.ndarray  # float32
+
+    @classmethod
+    def empty(cls) -> Pairs:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+class _Inverted:
+    """The targets by term: which rows hold each term, with what weight."""
+
+    def __init__(self, targets: TermMatrix, vocabulary_size: int) -> None:
+        order = np.argsort(targets.terms, kind="stable")
+        self.rows = targets.row_of_entry()[order]
+        self.weights = targets.weights[order]
+        counts = np.bincount(targets.terms, minlength=vocabulary_size)
+        self.starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        self.size = targets.rows
+
+
+def pairs_above(queries: TermMatrix, targets: TermMatrix, vocabulary_size: int,
+                threshold: float, per_query: int = PER_PASSAGE) -> Pairs:
+    """Every (query, target) pair with cosine ≥ threshold, at most `per_query` per
+    query row (the best)."""
+    if queries.rows == 0 or targets.rows == 0:
+        return Pairs.empty()
+    inverted = _Inverted(targets, vocabulary_size)
+    chunk = max(1, BUFFER_CELLS // inverted.size)
+    found = [_chunk_pairs(queries, inverted, begin, min(begin + chunk, queries.rows),
+                          threshold, per_query)
+             for begin in range(0, queries.rows, chunk)]
+    return Pairs(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
+
+
+def _chunk_pairs(queries: TermMatrix, inverted: _Inverted, begin: int, end: int,
+                 threshold: float, per_query: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    first, last = queries.indptr[begin], queries.indptr[end]
+    terms = queries.terms[first:last]
+    lengths = inverted.starts[terms + 1] - inverted.starts[terms]
+    entries = ranges(inverted.starts[terms], lengths)
+    local_rows = np.repeat(np.arange(begin, end) - begin, np.diff(queries.indptr[begin:end + 1]))
+    keys = np.repeat(local_rows, lengths) * inverted.size + inverted.rows[entries]
+    products = np.repeat(queries.weights[first:last], lengths) * inverted.weights[entries]
+    sums = np.bincount(keys, weights=products, minlength=(end - begin) * inverted.size)
+    hits = np.flatnonzero(sums >= threshold)
+    query_rows, target_rows, scores = hits // inverted.size, hits % inverted.size, sums[hits]
+    keep = _best_per_group(query_rows, scores, per_query)
+    return (query_rows[keep] + begin, target_rows[keep],
+            np.minimum(scores[keep], 1.0).astype(np.float32))
+
+
+def _best_per_group(groups: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of at most `limit` best scores per group value."""
+    order = np.lexsort((-scores, groups))
+    sorted_groups = groups[order]
+    first_of_group = np.searchsorted(sorted_groups, sorted_groups, side="left")
+    rank = np.arange(len(order)) - first_of_group
+    return order[rank < limit]
