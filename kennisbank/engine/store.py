@@ -247,7 +247,7 @@ def _record_fields(record: DocumentRecord) -> dict[str, object]:
         "words": record.vocabulary or f"{record.title}\n{record.text}",
         "date": _date_number(record.date, record.year),
         "added": added_times.seconds_from_iso(record.added),
-        "record": {**asdict(replace(record, vocabulary="", passage_terms=None))},
+        "record": asdict(replace(record, vocabulary="", passage_terms=None)),
     }
     for name, values in record.facet_values().items():
         clean = [v.replace(",", " ").strip() for v in values if v.strip()]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kennisbank.evidence.store import LinkTable, load_links, load_table
+from kennisbank.evidence.store import LinkTable, load_documents, load_links
 
 SHOWN_PER_PASSAGE = 3  # linked documents per passage, the best passage of each
 GUIDANCE_ROLE, RESEARCH_ROLE = "guidance", "research"
@@ -58,10 +58,10 @@ class EvidenceLinks:
     @classmethod
     def load(cls, folder: Path) -> EvidenceLinks | None:
         """None for a generation without (readable) evidence files."""
-        table, links = load_table(folder), load_links(folder)
-        if table is None or links is None:
+        documents, links = load_documents(folder), load_links(folder)
+        if documents is None or links is None:
             return None
-        return cls(table.doc_ids, table.doctypes, table.doc_ptr, links)
+        return cls(*documents, links)
 
     def of(self, doc_id: str, per_passage: int = SHOWN_PER_PASSAGE) -> DocumentLinks:
         index = int(np.searchsorted(self.doc_ids, doc_id))

@@ -26,7 +26,7 @@ MIN_DF_CAP = 20  # a small library keeps terms that 20 passages share
 # A passage with fewer distinct terms ("Voorbeelden:", one table row) says too little
 # to be linked.
 MIN_PASSAGE_TERMS = 8
-PER_PASSAGE = 20  # partners kept per passage and direction, best first
+PER_PASSAGE = 10  # partners kept per passage (of the query side), best first
 BUFFER_CELLS = 4_000_000  # dense accumulator cells per chunk (32 MB of float64)
 
 
@@ -132,12 +132,12 @@ def _chunk_pairs(queries: TermMatrix, inverted: _Inverted, begin: int, end: int,
     sums = np.bincount(keys, weights=products, minlength=(end - begin) * inverted.size)
     hits = np.flatnonzero(sums >= threshold)
     query_rows, target_rows, scores = hits // inverted.size, hits % inverted.size, sums[hits]
-    keep = _best_per_group(query_rows, scores, per_query)
+    keep = best_per_group(query_rows, scores, per_query)
     return (query_rows[keep] + begin, target_rows[keep],
             np.minimum(scores[keep], 1.0).astype(np.float32))
 
 
-def _best_per_group(groups: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+def best_per_group(groups: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
     """Indices of at most `limit` best scores per group value."""
     order = np.lexsort((-scores, groups))
     sorted_groups = groups[order]

@@ -6,7 +6,10 @@
                        that counted as guidance and research when they were made
 
 Rows are passage numbers in the table's order, so the two files go together. Plain
-numpy arrays (no pickles): np.load never runs code from an index folder. A new
+numpy arrays (no pickles): np.load never runs code from an index folder. Strings are
+stored as one UTF-8 blob each (numpy's own string arrays are UTF-32 at the longest
+string's width: 100 characters × 4 bytes for every term), counts as bytes, rows as
+32-bit numbers. A new
 generation starts as hard links to the previous one's files: they are replaced by
 writing a new file and renaming it over the link, never written in place.
 """
@@ -29,6 +32,8 @@ TERMS_FILE = "passage_terms.npz"
 LINKS_FILE = "links.npz"
 TABLE_KEYS = ("doc_ids", "doctypes", "doc_ptr", "passage_ptr", "terms", "counts",
               "vocabulary")
+STRING_KEYS = ("doc_ids", "doctypes", "vocabulary", "guidance_types", "research_types")
+MAX_COUNT = 255  # counts are stored as bytes; a passage of 1,500 characters stays below
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class PassageTable:
     doc_ptr: np.ndarray  # int64, documents + 1: each document's passage rows
     passage_ptr: np.ndarray  # int64, passages + 1: each passage's entries
     terms: np.ndarray  # int32 into vocabulary
-    counts: np.ndarray  # int32
+    counts: np.ndarray  # uint8
     vocabulary: np.ndarray  # str
 
     @classmethod
@@ -78,7 +83,7 @@ class PassageTableBuilder:
         self._documents: dict[str, tuple[str, int, int]] = {}  # id -> type, passages
         self._passage_ends = array("q")
         self._terms = array("i")
-        self._counts = array("i")
+        self._counts = array("B")
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._documents
@@ -90,7 +95,7 @@ class PassageTableBuilder:
         for passage in passages:
             for term, count in passage:
                 self._terms.append(vocabulary.setdefault(term, len(vocabulary)))
-                self._counts.append(count)
+                self._counts.append(min(count, MAX_COUNT))
             self._passage_ends.append(len(self._terms))
         self._documents[doc_id] = (doctype, first, len(self._passage_ends))
 
@@ -110,14 +115,14 @@ class PassageTableBuilder:
         entries = ranges(starts[rows], lengths)
         terms = np.frombuffer(self._terms, dtype=np.int32) if self._terms else np.zeros(
             0, dtype=np.int32)
-        counts = np.frombuffer(self._counts, dtype=np.int32) if self._counts else np.zeros(
-            0, dtype=np.int32)
+        counts = np.frombuffer(self._counts, dtype=np.uint8) if self._counts else np.zeros(
+            0, dtype=np.uint8)
         return PassageTable(
             doc_ids=np.array(ids, dtype=str),
             doctypes=np.array([self._documents[i][0] for i in ids], dtype=str),
             doc_ptr=np.concatenate(([0], np.cumsum(passages))).astype(np.int64),
             passage_ptr=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-            terms=terms[entries].astype(np.int32), counts=counts[entries].astype(np.int32),
+            terms=terms[entries].astype(np.int32), counts=counts[entries],
             vocabulary=np.array(list(self._vocabulary), dtype=str))
 
 
@@ -126,10 +131,10 @@ class LinkTable:
     """All guidance–research passage pairs above the threshold; `by_research` orders
     them by research row (they are stored by guidance row)."""
 
-    guidance: np.ndarray  # int64 passage rows, sorted
-    research: np.ndarray  # int64 passage rows
+    guidance: np.ndarray  # int32 passage rows, sorted
+    research: np.ndarray  # int32 passage rows
     scores: np.ndarray  # float32
-    by_research: np.ndarray  # int64 order of the pairs by research row
+    by_research: np.ndarray  # int32 order of the pairs by research row
     guidance_types: tuple[str, ...]
     research_types: tuple[str, ...]
 
@@ -140,8 +145,8 @@ class LinkTable:
         order = np.lexsort((-scores, guidance))
         guidance, research, scores = guidance[order], research[order], scores[order]
         by_research = np.lexsort((-scores, research))
-        return cls(guidance.astype(np.int64), research.astype(np.int64),
-                   scores.astype(np.float32), by_research.astype(np.int64),
+        return cls(guidance.astype(np.int32), research.astype(np.int32),
+                   scores.astype(np.float32), by_research.astype(np.int32),
                    tuple(guidance_types), tuple(research_types))
 
 
@@ -157,12 +162,32 @@ def save_links(folder: Path, links: LinkTable) -> None:
         "research_types": np.array(links.research_types, dtype=str)})
 
 
+def _pack(strings: np.ndarray) -> np.ndarray:
+    """Strings (without newlines: terms, ids and types never hold one) as one UTF-8
+    blob, newline-separated."""
+    return np.frombuffer("\n".join(strings.tolist()).encode("utf-8"), dtype=np.uint8)
+
+
+def _unpack(blob: np.ndarray, count: int) -> np.ndarray:
+    strings = blob.tobytes().decode("utf-8").split("\n") if count else []
+    if len(strings) != count:
+        raise ValueError("damaged string blob")
+    return np.array(strings, dtype=str)
+
+
 def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Written beside and renamed over the target, which may be a hard link to the
     previous generation's file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    packed = {}
+    for key, values in arrays.items():
+        if key in STRING_KEYS:
+            packed[key] = _pack(values)
+            packed[f"{key}_count"] = np.array(len(values), dtype=np.int64)
+        else:
+            packed[key] = values
     with open(tmp, "wb") as handle:
-        np.savez(handle, **arrays)
+        np.savez(handle, **packed)
     os.replace(tmp, path)
 
 
@@ -186,6 +211,15 @@ def load_links(folder: Path) -> LinkTable | None:
 def _load(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray] | None:
     try:
         with np.load(path, allow_pickle=False) as data:
-            return {key: data[key] for key in keys}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return {key: _unpack(data[key], int(data[f"{key}_count"])) if key in STRING_KEYS
+                    else data[key] for key in keys}
+    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError,
+            zipfile.BadZipFile):
         return None
+
+
+def load_documents(folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Only the documents of the passage table (ids, types, passage rows): what a
+    reader needs to find a document's links, without its terms."""
+    data = _load(folder / TERMS_FILE, ("doc_ids", "doctypes", "doc_ptr"))
+    return None if data is None else (data["doc_ids"], data["doctypes"], data["doc_ptr"])

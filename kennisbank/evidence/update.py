@@ -97,12 +97,12 @@ def merge_table(old: PassageTable, keep: np.ndarray, new: PassageTable
     lengths = np.diff(np.concatenate((old.passage_ptr, new.passage_ptr[1:] + len(old.terms))))
     entries = ranges(passage_ptr[rows], lengths[rows])
     terms = np.concatenate((old.terms, remap[new.terms] if len(new.terms) else new.terms))
-    counts = np.concatenate((old.counts, new.counts))
+    counts = np.concatenate((old.counts, new.counts)).astype(np.uint8)
     table = PassageTable(
         doc_ids=doc_ids[order], doctypes=doctypes[order],
         doc_ptr=np.concatenate(([0], np.cumsum(count[order]))).astype(np.int64),
         passage_ptr=np.concatenate(([0], np.cumsum(lengths[rows]))).astype(np.int64),
-        terms=terms[entries].astype(np.int32), counts=counts[entries].astype(np.int32),
+        terms=terms[entries].astype(np.int32), counts=counts[entries],
         vocabulary=np.array(list(vocabulary), dtype=str))
     old_to_new = np.full(old.passages, -1, dtype=np.int64)
     from_old = rows < old.passages
@@ -135,12 +135,17 @@ def _links(table: PassageTable, types: EvidenceTypes,
         old_links, old_to_new = previous
         kept_g, kept_r = old_to_new[old_links.guidance], old_to_new[old_links.research]
         keep = (kept_g >= 0) & (kept_r >= 0)
+        # The changed passages are the targets (the inverted list is built over them,
+        # few); every passage of the other side is a query.
         pairs = [(kept_g[keep], kept_r[keep], old_links.scores[keep]),
-                 _pairs(matrix, guidance[is_new[guidance]], research, vocabulary_size),
-                 _pairs(matrix, research[is_new[research]],
-                        guidance[~is_new[guidance]], vocabulary_size, swap=True)]
+                 _pairs(matrix, research, guidance[is_new[guidance]], vocabulary_size,
+                        swap=True),
+                 _pairs(matrix, guidance[~is_new[guidance]], research[is_new[research]],
+                        vocabulary_size)]
     g, r, s = (np.concatenate(part) for part in zip(*pairs, strict=True))
-    return LinkTable.from_pairs(g, r, s, types.guidance, types.research)
+    # At most PER_PASSAGE partners per guidance passage, as a rebuild keeps.
+    best = similarity.best_per_group(g, s, similarity.PER_PASSAGE)
+    return LinkTable.from_pairs(g[best], r[best], s[best], types.guidance, types.research)
 
 
 def _pairs(matrix: TermMatrix, queries: np.ndarray, targets: np.ndarray,
