@@ -60,15 +60,22 @@ def idf_weights(terms: np.ndarray, indptr: np.ndarray, vocabulary_size: int) -> 
 def weigh(indptr: np.ndarray, terms: np.ndarray, counts: np.ndarray, idf: np.ndarray
           ) -> TermMatrix:
     """(1 + log tf) × idf, each row normalised to length 1; zero weights dropped."""
-    weights = (1.0 + np.log(np.maximum(counts, 1))) * idf[terms]
-    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(indptr) - 1))
-    weights = weights / np.maximum(norms[rows], 1e-12)
+    log_tf = np.log(np.arange(256, dtype=np.float32).clip(1))  # counts are bytes
+    weights = (1.0 + log_tf[counts]) * idf.astype(np.float32)[terms]
     keep = weights > 0
-    kept_per_row = np.bincount(rows[keep], minlength=len(indptr) - 1)
+    kept_per_row = _row_sums(keep.astype(np.int64), indptr)
+    weights = weights[keep]
     new_indptr = np.concatenate(([0], np.cumsum(kept_per_row))).astype(np.int64)
-    return TermMatrix(new_indptr, terms[keep].astype(np.int32),
-                      weights[keep].astype(np.float32))
+    squares = _row_sums(weights * weights, new_indptr)
+    norms = np.sqrt(np.where(kept_per_row > 0, squares, 1.0)).astype(np.float32)
+    weights /= np.repeat(norms, kept_per_row)
+    return TermMatrix(new_indptr, terms[keep].astype(np.int32), weights)
+
+
+def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Sum of each row's entries (0 for an empty row)."""
+    sums = np.add.reduceat(np.append(values, values.dtype.type(0)), indptr[:-1])
+    return np.where(np.diff(indptr) > 0, sums, 0)
 
 
 def select_rows(matrix: TermMatrix, rows: np.ndarray) -> TermMatrix:

@@ -140,9 +140,14 @@ class LinkTable:
 
     @classmethod
     def from_pairs(cls, guidance: np.ndarray, research: np.ndarray, scores: np.ndarray,
-                   guidance_types: tuple[str, ...], research_types: tuple[str, ...]
-                   ) -> LinkTable:
+                   guidance_types: tuple[str, ...], research_types: tuple[str, ...],
+                   per_guidance: int | None = None) -> LinkTable:
+        """The pairs, sorted; at most `per_guidance` (the best) per guidance row."""
         order = np.lexsort((-scores, guidance))
+        if per_guidance is not None:
+            ordered = guidance[order]
+            rank = np.arange(len(order)) - np.searchsorted(ordered, ordered, side="left")
+            order = order[rank < per_guidance]
         guidance, research, scores = guidance[order], research[order], scores[order]
         by_research = np.lexsort((-scores, research))
         return cls(guidance.astype(np.int32), research.astype(np.int32),

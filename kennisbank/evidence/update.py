@@ -144,8 +144,8 @@ def _links(table: PassageTable, types: EvidenceTypes,
                         vocabulary_size)]
     g, r, s = (np.concatenate(part) for part in zip(*pairs, strict=True))
     # At most PER_PASSAGE partners per guidance passage, as a rebuild keeps.
-    best = similarity.best_per_group(g, s, similarity.PER_PASSAGE)
-    return LinkTable.from_pairs(g[best], r[best], s[best], types.guidance, types.research)
+    return LinkTable.from_pairs(g, r, s, types.guidance, types.research,
+                                per_guidance=similarity.PER_PASSAGE)
 
 
 def _pairs(matrix: TermMatrix, queries: np.ndarray, targets: np.ndarray,
