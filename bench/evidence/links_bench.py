@@ -11,9 +11,11 @@ links come from the generation's own passage table.
 Three steps::
 
     python bench/evidence/links_bench.py sample [--collection DIR] [--work DIR]
-        draws the blind sample (sample.tsv + sheet.md: texts, no scores)
+        draws the blind sample (sample.tsv + sheet.md: texts, no scores); when
+        sample.tsv exists, draws a further round (new passages only, links already
+        in the sample left out) into sample.tsv and sheet-<round>.md
     python bench/evidence/links_bench.py calibrate [--work DIR]
-        joins judgments.tsv with the scores: precision@1, @3 and coverage per threshold
+        joins the judgments (judgments*.tsv) with the scores: precision@1, @3 and coverage per threshold
 
 The collection comes from bench/relevance/build_collection.py (default
 bench/corpora/relevance).
@@ -34,11 +36,15 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 DEFAULT_COLLECTION = REPO / "bench" / "corpora" / "relevance"
-SAMPLE, SHEET, JUDGMENTS = HERE / "sample.tsv", HERE / "sheet.md", HERE / "judgments.tsv"
+# Judgments: judgments.tsv (round 1), judgments-2.tsv (round 2), one line per link.
+SAMPLE, SHEET = HERE / "sample.tsv", HERE / "sheet.md"
 SEED = 15
 LOW = 0.2  # pairs are drawn from this score up, to see precision below the threshold
-BANDS = ((0.2, 0.3), (0.3, 0.4), (0.4, 0.5), (0.5, 1.01))
-PER_BAND = 14
+# Round 1 was drawn with passage scores alone; round 2 with the document factor
+# (kennisbank/evidence/similarity.py), whose scores are lower.
+BANDS = {1: ((0.2, 0.3), (0.3, 0.4), (0.4, 0.5), (0.5, 1.01)),
+         2: ((0.2, 0.25), (0.25, 0.3), (0.3, 0.4), (0.4, 1.01))}
+PER_BAND = {1: 14, 2: 12}
 SHOWN = 3
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.375, 0.4, 0.425, 0.45, 0.5, 0.6)
 
@@ -98,7 +104,13 @@ class Collection:
         from kennisbank.engine.generations import current_generation
         from kennisbank.evidence import similarity
         from kennisbank.evidence.store import load_table
-        from kennisbank.evidence.update import GUIDANCE, RESEARCH, EvidenceTypes, passage_roles
+        from kennisbank.evidence.update import (
+            GUIDANCE,
+            RESEARCH,
+            EvidenceTypes,
+            link_pairs,
+            passage_roles,
+        )
         from kennisbank.search import SearchService
 
         self.service = SearchService(index)
@@ -109,12 +121,10 @@ class Collection:
         idf = similarity.idf_weights(table.terms, table.passage_ptr, size)
         matrix = similarity.weigh(table.passage_ptr, table.terms, table.counts, idf)
         guidance, research = np.flatnonzero(roles == GUIDANCE), np.flatnonzero(roles == RESEARCH)
-        found = similarity.pairs_above(similarity.select_rows(matrix, guidance),
-                                       similarity.select_rows(matrix, research), size, LOW)
+        found = link_pairs(matrix, table, guidance, research, size, LOW)
         self.doc_of = table.passage_doc()
         self.guidance_rows = guidance
-        self.links = [Link(int(guidance[q]), int(research[t]), float(s)) for q, t, s in
-                      zip(found.queries, found.targets, found.scores, strict=True)]
+        self.links = [Link(int(g), int(r), float(s)) for g, r, s in zip(*found, strict=True)]
 
     def shown(self, guidance_row: int, threshold: float) -> list[Link]:
         """What the document page shows for a guidance passage: the best passage of
@@ -139,17 +149,18 @@ class Collection:
         return record["path"], record["title"], number + 1, record["text"][starts[number]:end]
 
 
-def draw(collection: Collection) -> list[Link]:
-    """Guidance passages stratified by their best link's score; each with the links
-    the page would show at LOW."""
-    rng = random.Random(SEED)
+def draw(collection: Collection, round_: int, judged_rows: set[int]) -> list[Link]:
+    """Guidance passages stratified by their best link's score (not drawn before);
+    each with the links the page would show at LOW."""
+    rng = random.Random(SEED + round_ - 1)
     best: dict[int, float] = {}
     for link in collection.links:
         best[link.guidance] = max(best.get(link.guidance, 0.0), link.score)
     drawn: list[Link] = []
-    for low, high in BANDS:
-        rows = sorted(row for row, score in best.items() if low <= score < high)
-        for row in rng.sample(rows, min(PER_BAND, len(rows))):
+    for low, high in BANDS[round_]:
+        rows = sorted(row for row, score in best.items()
+                      if low <= score < high and row not in judged_rows)
+        for row in rng.sample(rows, min(PER_BAND[round_], len(rows))):
             drawn.extend(collection.shown(row, LOW))
     rng.shuffle(drawn)
     return drawn
@@ -159,32 +170,48 @@ def clean(text: str, limit: int = 1500) -> str:
     return " ".join(text.split())[:limit]
 
 
-def write_sample(collection: Collection, links: list[Link]) -> None:
-    with open(SAMPLE, "w", encoding="utf-8", newline="") as handle:
+def write_sample(collection: Collection, links: list[Link], first: int, sheet: Path
+                 ) -> int:
+    """Append the links to sample.tsv (ids from `first` on; links already in it are
+    left out) and write their texts to `sheet`; returns how many were written."""
+    known = {_key_of(row) for row in _read_tsv(SAMPLE)} if SAMPLE.exists() else set()
+    new_file = not SAMPLE.exists()
+    lines = ["# Links to judge (see GUIDELINE.md)", ""]
+    written = 0
+    with open(SAMPLE, "a", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        out.writerow(["link", "guidance_path", "guidance_passage", "research_path",
-                      "research_passage"])
-        sheet = ["# Links to judge (see GUIDELINE.md)", ""]
-        for number, link in enumerate(links, start=1):
+        if new_file:
+            out.writerow(["link", "guidance_path", "guidance_passage", "research_path",
+                          "research_passage"])
+        for link in links:
             g_path, g_title, g_no, g_text = collection.passage(link.guidance)
             r_path, r_title, r_no, r_text = collection.passage(link.research)
-            out.writerow([f"L{number:03d}", g_path, g_no, r_path, r_no])
-            sheet += [f"## L{number:03d}", "", f"**Guidance** — {g_title} ({g_path}, "
+            if (g_path, g_no, r_path, r_no) in known:
+                continue
+            known.add((g_path, g_no, r_path, r_no))
+            name = f"L{first + written:03d}"
+            written += 1
+            out.writerow([name, g_path, g_no, r_path, r_no])
+            lines += [f"## {name}", "", f"**Guidance** — {g_title} ({g_path}, "
                       f"passage {g_no})", "", f"> {clean(g_text)}", "",
                       f"**Linked** — {r_title} ({r_path}, passage {r_no})", "",
                       f"> {clean(r_text)}", ""]
-    SHEET.write_text("\n".join(sheet), encoding="utf-8")
+    sheet.write_text("\n".join(lines), encoding="utf-8")
+    return written
+
+
+def _key_of(row: dict[str, str]) -> tuple[str, int, str, int]:
+    return (row["guidance_path"], int(row["guidance_passage"]), row["research_path"],
+            int(row["research_passage"]))
 
 
 def calibrate(collection: Collection) -> None:
     """Precision@1 and @3 of what the page shows, among the judged guidance
     passages, and the share of guidance passages with any link, per threshold."""
-    rows = list(csv.DictReader(open(SAMPLE, encoding="utf-8"), delimiter="\t"))
-    grades = {row["link"]: int(row["relevant"]) for row in
-              csv.DictReader(open(JUDGMENTS, encoding="utf-8"), delimiter="\t")}
-    by_key = {(r["guidance_path"], int(r["guidance_passage"]), r["research_path"],
-               int(r["research_passage"])): grades[r["link"]] for r in rows
-              if r["link"] in grades}
+    rows, grades = _read_tsv(SAMPLE), {row["link"]: int(row["relevant"])
+                                       for path in sorted(HERE.glob("judgments*.tsv"))
+                                       for row in _read_tsv(path)}
+    by_key = {_key_of(r): grades[r["link"]] for r in rows if r["link"] in grades}
     judged_rows = {_row(collection, path, no) for path, no, _p, _n in by_key}
     print(f"{len(by_key)} judged links over {len(judged_rows)} guidance passages")
     print("threshold  passages  p@1    links  p@3    unjudged  coverage")
@@ -207,6 +234,11 @@ def calibrate(collection: Collection) -> None:
         coverage = len(linked) / max(1, len(collection.guidance_rows))
         print(f"{threshold:9.3f}  {len(firsts):8d}  {_mean(firsts):5.2f}  {len(shown):5d}  "
               f"{_mean(shown):5.2f}  {missing:8d}  {coverage:7.1%}")
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def _row(collection: Collection, path: str, number: int) -> int:
@@ -236,9 +268,14 @@ def main(argv: list[str] | None = None) -> int:
         index = build(args.collection, args.work)
     collection = Collection(index)
     if args.step == "sample":
-        links = draw(collection)
-        write_sample(collection, links)
-        print(f"{len(links)} links written to {SAMPLE} and {SHEET}")
+        rows = _read_tsv(SAMPLE) if SAMPLE.exists() else []
+        round_ = 2 if rows else 1
+        judged = {_row(collection, r["guidance_path"], int(r["guidance_passage"]))
+                  for r in rows}
+        sheet = SHEET if round_ == 1 else HERE / f"sheet-{round_}.md"
+        written = write_sample(collection, draw(collection, round_, judged), len(rows) + 1,
+                               sheet)
+        print(f"{written} links added to {SAMPLE}, their texts in {sheet}")
     else:
         calibrate(collection)
     return 0

@@ -1,10 +1,18 @@
-"""How alike two passages are: cosine of their TF-IDF vectors over rare terms.
+"""How alike two passages are: cosine of their TF-IDF vectors over rare terms, times
+the square root of how alike their documents are.
 
 Why this measure: a guide and the report behind it share the rare words of their
 subject (`ouderbetrokkenheid`, `toegangsrecht`), rarely their phrasing. IDF over all
 passages favours those words; terms in more than MAX_DF_SHARE of the passages are
 left out of the vectors altogether (they say little, and they are what makes an
 all-pairs product expensive), and each vector is normalised over what remains.
+
+The document factor: a passage means what its document is about. Without it a GIMP
+guide's passage on layers met LibreOffice Draw's layer dialog, a guide on parents'
+meetings a report on meeting rooms; with it (each document the normalised sum of its
+passages' vectors) the judged links ranked better (ROC AUC 0.87 -> 0.90 on the 153
+judged links, docs/evidence.md). It only lowers scores, so the pairs above the
+threshold are found on the passages alone first.
 
 All pairs above a threshold are found with an inverted list over the targets, in
 chunks of query rows whose partial products are summed in a dense buffer of bounded
@@ -151,3 +159,40 @@ def best_per_group(groups: np.ndarray, scores: np.ndarray, limit: int) -> np.nda
     first_of_group = np.searchsorted(sorted_groups, sorted_groups, side="left")
     rank = np.arange(len(order)) - first_of_group
     return order[rank < limit]
+
+
+def document_vectors(matrix: TermMatrix, doc_ptr: np.ndarray, docs: np.ndarray,
+                     vocabulary_size: int) -> TermMatrix:
+    """Row i: document docs[i] as the normalised sum of its passages' vectors."""
+    docs = np.asarray(docs, dtype=np.int64)
+    passages = doc_ptr[docs + 1] - doc_ptr[docs]
+    sub = select_rows(matrix, ranges(doc_ptr[docs], passages))
+    owner = np.repeat(np.repeat(np.arange(len(docs)), passages), np.diff(sub.indptr))
+    keys, inverse = np.unique(owner * vocabulary_size + sub.terms, return_inverse=True)
+    sums = np.bincount(inverse, weights=sub.weights).astype(np.float32)
+    rows = keys // vocabulary_size
+    indptr = np.searchsorted(rows, np.arange(len(docs) + 1)).astype(np.int64)
+    norms = np.sqrt(_row_sums(sums * sums, indptr))
+    sums /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(indptr)).astype(np.float32)
+    return TermMatrix(indptr, (keys % vocabulary_size).astype(np.int32), sums)
+
+
+def pair_cosines(left: TermMatrix, left_rows: np.ndarray, right: TermMatrix,
+                 right_rows: np.ndarray, vocabulary_size: int) -> np.ndarray:
+    """cos(left[left_rows[i]], right[right_rows[i]]) for each i: the left row spread
+    into a dense vector once per distinct row, the right rows gathered against it."""
+    result = np.zeros(len(left_rows), dtype=np.float32)
+    dense = np.zeros(vocabulary_size, dtype=np.float32)
+    order = np.argsort(left_rows, kind="stable")
+    bounds = np.flatnonzero(np.diff(left_rows[order])) + 1
+    for group in np.split(order, bounds) if len(order) else ():
+        row = left_rows[group[0]]
+        first, last = left.indptr[row], left.indptr[row + 1]
+        dense[left.terms[first:last]] = left.weights[first:last]
+        others = right_rows[group]
+        starts, lengths = right.indptr[others], right.indptr[others + 1] - right.indptr[others]
+        entries = ranges(starts, lengths)
+        products = dense[right.terms[entries]] * right.weights[entries]
+        result[group] = _row_sums(products, np.concatenate(([0], np.cumsum(lengths))))
+        dense[left.terms[first:last]] = 0.0
+    return result

@@ -130,7 +130,7 @@ def _links(table: PassageTable, types: EvidenceTypes,
     matrix = similarity.weigh(table.passage_ptr, table.terms, table.counts, idf)
     guidance, research = np.flatnonzero(roles == GUIDANCE), np.flatnonzero(roles == RESEARCH)
     if previous is None:
-        pairs = [_pairs(matrix, guidance, research, vocabulary_size)]
+        pairs = [_pairs(matrix, table, guidance, research, vocabulary_size)]
     else:
         old_links, old_to_new = previous
         kept_g, kept_r = old_to_new[old_links.guidance], old_to_new[old_links.research]
@@ -138,24 +138,40 @@ def _links(table: PassageTable, types: EvidenceTypes,
         # The changed passages are the targets (the inverted list is built over them,
         # few); every passage of the other side is a query.
         pairs = [(kept_g[keep], kept_r[keep], old_links.scores[keep]),
-                 _pairs(matrix, research, guidance[is_new[guidance]], vocabulary_size,
-                        swap=True),
-                 _pairs(matrix, guidance[~is_new[guidance]], research[is_new[research]],
-                        vocabulary_size)]
+                 _pairs(matrix, table, research, guidance[is_new[guidance]],
+                        vocabulary_size, swap=True),
+                 _pairs(matrix, table, guidance[~is_new[guidance]],
+                        research[is_new[research]], vocabulary_size)]
     g, r, s = (np.concatenate(part) for part in zip(*pairs, strict=True))
     # At most PER_PASSAGE partners per guidance passage, as a rebuild keeps.
     return LinkTable.from_pairs(g, r, s, types.guidance, types.research,
                                 per_guidance=similarity.PER_PASSAGE)
 
 
-def _pairs(matrix: TermMatrix, queries: np.ndarray, targets: np.ndarray,
-           vocabulary_size: int, swap: bool = False
+def _pairs(matrix: TermMatrix, table: PassageTable, queries: np.ndarray,
+           targets: np.ndarray, vocabulary_size: int, swap: bool = False
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(guidance rows, research rows, scores) of the pairs above the threshold."""
+    rows = link_pairs(matrix, table, queries, targets, vocabulary_size,
+                      similarity.MIN_SCORE)
+    return (rows[1], rows[0], rows[2]) if swap else rows
+
+
+def link_pairs(matrix: TermMatrix, table: PassageTable, queries: np.ndarray,
+               targets: np.ndarray, vocabulary_size: int, threshold: float
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(query rows, target rows, scores): passage cosine × √(document cosine), at
+    least `threshold` (similarity.py)."""
     found = similarity.pairs_above(similarity.select_rows(matrix, queries),
                                    similarity.select_rows(matrix, targets),
-                                   vocabulary_size, similarity.MIN_SCORE)
+                                   vocabulary_size, threshold)
     query_rows, target_rows = queries[found.queries], targets[found.targets]
-    if swap:
-        return target_rows, query_rows, found.scores
-    return query_rows, target_rows, found.scores
+    doc_of = np.searchsorted(table.doc_ptr, np.arange(table.passages), side="right") - 1
+    query_docs, target_docs = doc_of[query_rows], doc_of[target_rows]
+    docs, inverse = np.unique(np.concatenate((query_docs, target_docs)), return_inverse=True)
+    vectors = similarity.document_vectors(matrix, table.doc_ptr, docs, vocabulary_size)
+    doc_scores = similarity.pair_cosines(vectors, inverse[:len(query_docs)], vectors,
+                                         inverse[len(query_docs):], vocabulary_size)
+    scores = found.scores * np.sqrt(np.clip(doc_scores, 0.0, 1.0))
+    keep = scores >= threshold
+    return query_rows[keep], target_rows[keep], scores[keep].astype(np.float32)
