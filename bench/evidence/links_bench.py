@@ -15,7 +15,8 @@ Three steps::
         sample.tsv exists, draws a further round (new passages only, links already
         in the sample left out) into sample.tsv and sheet-<round>.md
     python bench/evidence/links_bench.py calibrate [--work DIR]
-        joins the judgments (judgments*.tsv) with the scores: precision@1, @3 and coverage per threshold
+        joins the judgments (judgments*.tsv) with the scores: precision@1, @3 and
+        coverage per threshold
 
 The collection comes from bench/relevance/build_collection.py (default
 bench/corpora/relevance).
