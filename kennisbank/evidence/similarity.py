@@ -180,7 +180,11 @@ def document_vectors(matrix: TermMatrix, doc_ptr: np.ndarray, docs: np.ndarray,
 def pair_cosines(left: TermMatrix, left_rows: np.ndarray, right: TermMatrix,
                  right_rows: np.ndarray, vocabulary_size: int) -> np.ndarray:
     """cos(left[left_rows[i]], right[right_rows[i]]) for each i: the left row spread
-    into a dense vector once per distinct row, the right rows gathered against it."""
+    into a dense vector once per distinct row, the right rows gathered against it (the
+    side with fewer distinct rows is spread: in an incremental run, the changed
+    documents)."""
+    if len(np.unique(right_rows)) < len(np.unique(left_rows)):
+        left, left_rows, right, right_rows = right, right_rows, left, left_rows
     result = np.zeros(len(left_rows), dtype=np.float32)
     dense = np.zeros(vocabulary_size, dtype=np.float32)
     order = np.argsort(left_rows, kind="stable")

@@ -167,11 +167,15 @@ def link_pairs(matrix: TermMatrix, table: PassageTable, queries: np.ndarray,
                                    vocabulary_size, threshold)
     query_rows, target_rows = queries[found.queries], targets[found.targets]
     doc_of = np.searchsorted(table.doc_ptr, np.arange(table.passages), side="right") - 1
-    query_docs, target_docs = doc_of[query_rows], doc_of[target_rows]
+    # Each pair of documents once (many passage pairs share one).
+    doc_count = len(table.doc_ids)
+    doc_pairs, pair_of = np.unique(doc_of[query_rows] * doc_count + doc_of[target_rows],
+                                   return_inverse=True)
+    query_docs, target_docs = doc_pairs // doc_count, doc_pairs % doc_count
     docs, inverse = np.unique(np.concatenate((query_docs, target_docs)), return_inverse=True)
     vectors = similarity.document_vectors(matrix, table.doc_ptr, docs, vocabulary_size)
     doc_scores = similarity.pair_cosines(vectors, inverse[:len(query_docs)], vectors,
                                          inverse[len(query_docs):], vocabulary_size)
-    scores = found.scores * np.sqrt(np.clip(doc_scores, 0.0, 1.0))
+    scores = found.scores * np.sqrt(np.clip(doc_scores[pair_of], 0.0, 1.0))
     keep = scores >= threshold
     return query_rows[keep], target_rows[keep], scores[keep].astype(np.float32)
