@@ -15,6 +15,11 @@ records with several writer variants, each into a fresh folder:
                analysis and posting writing in two processes;
 - `no-words`   our writer without the `words` field (the unstemmed vocabulary used for
                "Bedoelde u"), which analyses every text a second time;
+- `words-arrays` what a rebuild's writer process does since schema 7: Whoosh writes
+               every field but `words`, whose postings are collected by us
+               (engine/word_postings.py) and written with the other fields' posting
+               arrays after the segment is complete (engine/segment_arrays.py);
+               `ours` is what it did before;
 - `short-record` our writer with the stored record's text cut to 20,000 characters
                (snippets come from it; the rest is stored only to be unpickled).
 
@@ -47,7 +52,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import cpu_seconds, dir_size, machine_info, table, write_result
 
 from kennisbank.engine.schema import build_schema
+from kennisbank.engine.segment_arrays import write_missing_arrays
 from kennisbank.engine.store import _record_fields
+from kennisbank.engine.whoosh_internals import new_segment_id, next_docnum
+from kennisbank.engine.word_postings import WordPostings
 from kennisbank.indexer.extract import extract
 from kennisbank.indexer.parsers.base import ParseError
 from kennisbank.indexer.walk import walk_corpus
@@ -100,7 +108,8 @@ def analysis_only(records: list[DocumentRecord]) -> dict[str, float]:
 
 
 def _write(records: list[DocumentRecord], folder: Path, schema_change: Callable | None,
-           writer_args: dict, update: bool, commit_args: dict) -> dict[str, float]:
+           writer_args: dict, update: bool, commit_args: dict,
+           words_arrays: bool = False) -> dict[str, float]:
     from whoosh import index as whoosh_index
 
     schema = build_schema()
@@ -111,15 +120,22 @@ def _write(records: list[DocumentRecord], folder: Path, schema_change: Callable 
     began = time.perf_counter()
     writer = ix.writer(**writer_args)
     add = writer.update_document if update else writer.add_document
+    words = WordPostings(schema["words"]) if words_arrays else None
     for record in records:
         fields = _record_fields(record)
+        if words is not None:
+            words.add_document(next_docnum(writer), fields.pop("words"))
         add(**{k: v for k, v in fields.items() if k in schema})
     added = time.perf_counter()
     writer.commit(**commit_args)
+    committed = time.perf_counter()
+    if words is not None:
+        write_missing_arrays(folder, {new_segment_id(writer): words})
     done = time.perf_counter()
     cpu_after = cpu_seconds()
     cpu = sum(cpu_after.values()) - sum(cpu_before.values())
-    return {"add_s": added - began, "commit_s": done - added, "total_s": done - began,
+    return {"add_s": added - began, "commit_s": committed - added,
+            "arrays_s": done - committed, "total_s": done - began,
             "cpu_s": cpu, "index_mb": dir_size(folder) / 1e6}
 
 
@@ -141,6 +157,7 @@ def variants() -> dict[str, dict]:
         "procs2": {"writer_args": {"procs": 2, "limitmb": 128, "multisegment": True},
                    "update": False, "commit_args": {}},
         "no-words": {**ours, "schema_change": lambda s: s.remove("words")},
+        "words-arrays": {**ours, "words_arrays": True},
         # Only the stored copy is cut: the body is still indexed in full.
         "short-record": {**ours, "short_record": True},
     }
@@ -157,7 +174,7 @@ def run_variant(name: str, records: list[DocumentRecord], profile: bool) -> dict
             result = _write_short_record(records, folder, spec)
         else:
             result = _write(records, folder, spec.get("schema_change"), spec["writer_args"],
-                            spec["update"], spec["commit_args"])
+                            spec["update"], spec["commit_args"], spec.get("words_arrays", False))
         if profiler:
             profiler.disable()
             result["profile"] = _top(profiler)

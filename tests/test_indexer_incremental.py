@@ -174,7 +174,7 @@ def test_posting_arrays_of_an_older_version_are_replaced_not_changed(
     """After an update that adds to the arrays file, the next run writes the new version
     for every segment of its generation, as new files: the previous generation keeps
     its own, byte for byte (they were hard links), and both pass `kennisbank check`."""
-    from kennisbank.engine import posting_arrays, store
+    from kennisbank.engine import posting_arrays, segment_arrays
     from kennisbank.engine.generations import check_index
 
     corpus = tmp_path / "corpus"
@@ -182,7 +182,7 @@ def test_posting_arrays_of_an_older_version_are_replaced_not_changed(
     for number in range(3):
         (corpus / f"nota-{number}.txt").write_text(f"Nota {number} over het kindcentrum.",
                                                    encoding="utf-8")
-    monkeypatch.setattr(store, "ARRAYS_VERSION", 1)
+    monkeypatch.setattr(segment_arrays, "VERSION", 1)
     monkeypatch.setattr(posting_arrays, "VERSION", 1)
     build_index(corpus, tmp_path / "index")
     monkeypatch.undo()
@@ -192,7 +192,8 @@ def test_posting_arrays_of_an_older_version_are_replaced_not_changed(
     (corpus / "nota-3.txt").write_text("Nota 3 over ouders.", encoding="utf-8")
     build_index(corpus, tmp_path / "index")
     new = sorted((tmp_path / "index").glob("gen-000002/*.kbpost"))
-    assert len(new) == 2 and {posting_arrays.file_version(p) for p in new} == {2}
+    assert len(new) == 2 and {posting_arrays.file_version(p) for p in new} == {
+        posting_arrays.VERSION}
     assert old.read_bytes() == before
     assert all(result.problem is None for result in check_index(tmp_path / "index"))
 

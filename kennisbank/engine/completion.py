@@ -50,6 +50,17 @@ class ArrayVocabulary:
         found = self._field.lookup(word)
         return 0 if found is None else len(found.docs)
 
+    def occurrences(self, word: bytes) -> float:
+        """How often the word occurs in the segment (the sum of its weights)."""
+        found = self._field.lookup(word)
+        return 0.0 if found is None else float(found.weights.sum(dtype=np.float64))
+
+    def words_from(self, prefix: bytes) -> list[bytes]:
+        """Every word starting with `prefix`, in byte order."""
+        low = self._first_at_least(prefix)
+        high = self._first_at_least(prefix + AFTER_PREFIX)
+        return [self.term(index) for index in range(low, high)]
+
     def term(self, index: int) -> bytes:
         arrays = self._field.arrays
         start, end = int(arrays["term_starts"][index]), int(arrays["term_starts"][index + 1])
@@ -84,6 +95,12 @@ class WhooshVocabulary:
 
     def frequency(self, word: bytes) -> int:
         return self._leaf.doc_frequency(self._fieldname, word)
+
+    def occurrences(self, word: bytes) -> float:
+        return self._leaf.frequency(self._fieldname, word)
+
+    def words_from(self, prefix: bytes) -> list[bytes]:
+        return list(self._leaf.expand_prefix(self._fieldname, prefix))
 
 
 Vocabulary = ArrayVocabulary | WhooshVocabulary

@@ -12,7 +12,10 @@ commit). What we add:
   otherwise start without it);
 - `cancel()` stops them (engine/whoosh_internals.py, where the hooks into MpWriter
   live);
-- a writer process that fails says why with its exit status (`failure()`).
+- a writer process that fails says why with its exit status (`failure()`);
+- a writer process collects the `words` postings itself (word_postings.py) and,
+  once its segment is complete, writes the segment's posting arrays
+  (segment_arrays.py): in parallel, instead of one after the other after commit.
 
 A writer process that fails loses its segment's documents; the store's check of the
 document count before publishing turns that into a failed run, not a smaller index.
@@ -23,10 +26,15 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from whoosh.fields import Schema
 
-from kennisbank.engine.whoosh_internals import HookedMpWriter, HookedSubWriter
+from kennisbank.engine.segment_arrays import write_arrays
+from kennisbank.engine.whoosh_internals import HookedMpWriter, HookedSubWriter, next_docnum
+from kennisbank.engine.word_postings import FIELD as WORDS
+from kennisbank.engine.word_postings import WordPostings
 from kennisbank.processes import die_with_parent
 
 ANALYZED_FIELDS = ("title", "body", "words")
@@ -51,6 +59,7 @@ class _WriterProcess(HookedSubWriter):
         self.daemon = True
         self.vocabulary = vocabulary
         self.parent_pid = parent_pid
+        self.words: WordPostings | None = None
 
     def run(self) -> None:
         """A failure ends the process with an exit status, not a traceback on the
@@ -69,6 +78,14 @@ class _WriterProcess(HookedSubWriter):
     def prepare(self, schema: Schema) -> None:
         if self.vocabulary:
             use_vocabulary(schema, self.vocabulary)
+        self.words = WordPostings(schema[WORDS])
+
+    def add(self, writer: Any, fields: dict[str, Any]) -> None:
+        self.words.add_document(next_docnum(writer), fields.pop(WORDS, None))
+        writer.add_document(**fields)
+
+    def finished(self, reader: Any) -> None:
+        write_arrays(Path(self.storage.folder), reader, self.words)
 
 
 class ParallelWriter(HookedMpWriter):

@@ -16,6 +16,10 @@ words: the unstemmed forms the exact-word boost and "Bedoelde u" use):
 - `starts`: where each term's postings begin in `docs` (segment-local document
   numbers, int32) and `weights` (term frequencies, float32), deleted documents
   included (readers drop those);
+- `lengths` per document and `total_length` (one number) of the scorable fields:
+  the lengths as the segment stores them (rounded), the total exact, as BM25F reads
+  them; for `words`, which Whoosh does not hold (engine/word_postings.py), these are
+  the only ones;
 - `block_index`, `block_starts`, `block_last`: each term's Whoosh posting blocks (file
   offsets and last document), so character offsets (for snippets) can still be read
   from the one block that holds a document; an empty range for postings stored inline
@@ -57,9 +61,10 @@ MAGIC = b"KBPOST1\n"
 ALIGN = 64
 SPOOL_COPY_BYTES = 1024 * 1024
 # 1: postings and positions of the text fields; 2: also facet fields and document
-# lengths. A file of an older version is still read (what it lacks is read the Whoosh
-# way) and is replaced by the next index run.
-VERSION = 2
+# lengths; 3: field totals, and `words` only here (written by the index writer, not
+# by Whoosh; SCHEMA_VERSION 8). A file of an older version is still read (what it
+# lacks is read the Whoosh way) and is replaced by the next index run.
+VERSION = 3
 
 
 def term_hash(btext: bytes) -> int:
@@ -92,6 +97,12 @@ class FieldArrays:
         """Each document's length in this field (0: none), for BM25F; None when the
         file does not hold them."""
         return self._a.get("lengths")
+
+    def total_length(self) -> int | None:
+        """The field's total length in the segment (deleted documents included, as
+        Whoosh counts it); None when the file does not hold it."""
+        total = self._a.get("total_length")
+        return None if total is None else int(total[0])
 
     def document_frequencies(self) -> dict[str, int]:
         """Every term of the field with the number of documents holding it (deleted
@@ -166,14 +177,15 @@ def file_version(path: Path) -> int | None:
 
 def write_segment_arrays(path: Path,
                          fields: Iterable[tuple[str, Iterable[tuple[bytes, Postings]]]],
-                         lengths: dict[str, np.ndarray]) -> None:
+                         lengths: dict[str, np.ndarray],
+                         totals: dict[str, int] | None = None) -> None:
     """Write the file for one segment: per field, its terms in any order with their
-    postings (segment-local numbers), and the document lengths of the fields in
-    `lengths`. The postings are taken one term at a time and spooled to temporary
-    files, so memory does not grow with the segment (a 50k-document segment's postings
-    and positions held whole took 4.6 GB). Written to a temporary name and renamed, so
-    a reader never maps half a file, and a hard link to the previous file (another
-    generation's) stays as it was."""
+    postings (segment-local numbers), the document lengths of the fields in `lengths`
+    and the total lengths in `totals`. The postings are taken one term at a time and
+    spooled to temporary files, so memory does not grow with the segment (a
+    50k-document segment's postings and positions held whole took 4.6 GB). Written to
+    a temporary name and renamed, so a reader never maps half a file, and a hard link
+    to the previous file (another generation's) stays as it was."""
     with contextlib.ExitStack() as stack:
         arrays: dict[str, dict[str, np.ndarray | _Spool]] = {}
         for field, terms in fields:
@@ -183,6 +195,8 @@ def write_segment_arrays(path: Path,
             arrays[field] = writer.arrays()
         for field, values in lengths.items():
             arrays.setdefault(field, {})["lengths"] = values.astype(np.uint32)
+        for field, total in (totals or {}).items():
+            arrays.setdefault(field, {})["total_length"] = np.array([total], np.uint64)
         _write_file(path, arrays)
 
 

@@ -13,8 +13,9 @@ from kennisbank.engine.ranking import TITLE_BOOST
 # with diacritics in `words` (autocomplete); 5: word forms (participles, diminutives,
 # loanword plurals: kennisbank/word_forms.py); 6: `added` (the rebuild this asks for
 # keeps each document's first-added time: engine/added.py); 7: the evidence files
-# (passage terms and links, kennisbank/evidence) beside every generation
-SCHEMA_VERSION = 7
+# (passage terms and links, kennisbank/evidence) beside every generation; 8: `words`
+# postings only in the posting arrays, not in Whoosh's segments (engine/word_postings.py)
+SCHEMA_VERSION = 8
 
 # Facet field -> multi-valued? Multi-valued fields are comma-separated keywords.
 FACET_MULTI: dict[str, bool] = {
@@ -30,6 +31,8 @@ FACET_MULTI: dict[str, bool] = {
 def build_schema(stemmer: str = DEFAULT_STEMMER) -> Schema:
     analyzer = WhooshDutchAnalyzer(stemmer)
     # Unstemmed, folded words: the vocabulary "Bedoelde u" suggestions come from.
+    # Analysed with this field's analyzer, but written by us into the posting arrays
+    # only (engine/word_postings.py): Whoosh's own segments hold no `words` postings.
     vocabulary = TEXT(analyzer=WhooshDutchAnalyzer("none"), phrase=False)
     facets = {
         name: KEYWORD(commas=True, lowercase=False, scorable=False) if multi else ID()

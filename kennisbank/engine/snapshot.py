@@ -27,6 +27,7 @@ from kennisbank.engine.completion import (
     complete,
 )
 from kennisbank.engine.contract import EngineAnswer, EngineQuery
+from kennisbank.engine.corrections import VocabularyCorrector
 from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.query import (
     ParsedQuery,
@@ -291,11 +292,12 @@ class IndexSnapshot:
 
     def has_word(self, word: str, fieldname: str = "words") -> bool:
         """Whether the unstemmed vocabulary holds `word` (folded)."""
-        return self._searcher.reader().doc_frequency(fieldname, word) > 0
+        btext = word.encode("utf-8")
+        return any(segment.frequency(btext) for segment in self._vocabularies(fieldname))
 
     def corrections(self, word: str, limit: int = 3, fieldname: str = "words") -> list[str]:
         """Close words from the unstemmed vocabulary, most frequent first."""
-        corrector = self._searcher.corrector(fieldname)
+        corrector = VocabularyCorrector(self._vocabularies(fieldname))
         # Misspellings rarely start wrong; a two-letter prefix keeps the scan short.
         # (Whoosh's automaton fails on a prefix longer than the word.)
         if len(word) < MIN_CORRECTED_LENGTH:

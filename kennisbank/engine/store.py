@@ -53,16 +53,13 @@ from kennisbank.engine.integrity import (
     read_recorded,
 )
 from kennisbank.engine.parallel import ParallelWriter, use_vocabulary
-from kennisbank.engine.posting_arrays import FIELDS as ARRAY_FIELDS
 from kennisbank.engine.posting_arrays import SUFFIX as ARRAYS_SUFFIX
-from kennisbank.engine.posting_arrays import VERSION as ARRAYS_VERSION
-from kennisbank.engine.posting_arrays import (
-    SegmentArrays,
-    file_version,
-    write_segment_arrays,
-)
+from kennisbank.engine.posting_arrays import SegmentArrays
 from kennisbank.engine.schema import FACET_MULTI, SCHEMA_VERSION, build_schema
-from kennisbank.engine.vectors import segment_lengths, segment_postings
+from kennisbank.engine.segment_arrays import write_missing_arrays
+from kennisbank.engine.whoosh_internals import new_segment_id, next_docnum
+from kennisbank.engine.word_postings import FIELD as WORDS
+from kennisbank.engine.word_postings import WordPostings
 from kennisbank.evidence.store import PassageTableBuilder
 from kennisbank.evidence.update import EvidenceSummary, EvidenceTypes, update_evidence
 from kennisbank.records import DocumentRecord, document_id
@@ -315,6 +312,7 @@ class IndexWriteSession:
         self._read = PassageTableBuilder()  # passage terms of the documents read
         self._carried: set[str] = set()  # upserted from the previous generation
         self._deleted: set[str] = set()
+        self._words: WordPostings | None = None  # single-process writer only
 
     def needs_full_rebuild(self) -> bool:
         if self.full or self.previous is None:
@@ -395,12 +393,21 @@ class IndexWriteSession:
             self._carried.add(record.id)
         else:
             self._read.add(record.id, record.doctype, record.passage_terms)
+        fields = _record_fields(record)
+        if not isinstance(self._writer, ParallelWriter):  # its processes take `words`
+            self._collect_words(fields.pop(WORDS))
         if self.rebuild:  # a fresh index: nothing to replace
-            self._writer.add_document(**_record_fields(record))
+            self._writer.add_document(**fields)
         else:
-            self._writer.update_document(**_record_fields(record))
+            self._writer.update_document(**fields)
         self.changed = True
         self._probe = record
+
+    def _collect_words(self, value: str) -> None:
+        """The `words` postings of the document about to be written (word_postings.py)."""
+        if self._words is None:
+            self._words = WordPostings(self._writer.schema[WORDS])
+        self._words.add_document(next_docnum(self._writer), value)
 
     def _use_corpus_vocabulary(self) -> None:
         """Compound splitting also knows the words of the indexed corpus (taken from the
@@ -439,7 +446,8 @@ class IndexWriteSession:
                 self._writer, ParallelWriter) else None
             if failure is not None:
                 raise failure
-            write_missing_arrays(self.path)
+            write_missing_arrays(self.path, self._collected_words(),
+                                 self.root / self.previous if self.previous else None)
             self._write_evidence()
             self._check()
             self._make_durable()
@@ -470,6 +478,12 @@ class IndexWriteSession:
         """Whether the new generation holds the previous generation's version of a
         document this run did not read."""
         return doc_id in self._carried if self.rebuild else doc_id not in self._deleted
+
+    def _collected_words(self) -> dict[str, WordPostings]:
+        """segment id -> the `words` postings this process wrote into it."""
+        if self._words is None:
+            return {}
+        return {new_segment_id(self._writer): self._words}
 
     def _check(self) -> None:
         """Open the new generation as a reader will, and check it before anyone does:
@@ -542,28 +556,6 @@ def _vocabulary_from_arrays(folder: Path, reader: Any) -> dict[str, int] | None:
             return None
         counts.update(field.document_frequencies())
     return dict(counts)
-
-
-def write_missing_arrays(folder: Path) -> None:
-    """Posting arrays (posting_arrays.py) for each segment of the generation in `folder`
-    that has none, or has them in an older version: the new segments of this run (the
-    others came with their arrays as hard links). Arrays of segments that are gone
-    (merged away) are removed."""
-    current: set[str] = set()
-    with whoosh_index.open_dir(str(folder)).reader() as reader:
-        for leaf, _offset in reader.leaf_readers():
-            segment = leaf.segment().segment_id()
-            current.add(segment)
-            path = folder / f"{segment}{ARRAYS_SUFFIX}"
-            if file_version(path) != ARRAYS_VERSION:
-                fields = [field for field in ARRAY_FIELDS if field in leaf.schema]
-                write_segment_arrays(
-                    path, ((field, segment_postings(leaf, field)) for field in fields),
-                    {field: segment_lengths(leaf, field) for field in fields
-                     if leaf.schema[field].scorable})
-    for path in folder.glob(f"*{ARRAYS_SUFFIX}"):
-        if path.name[:-len(ARRAYS_SUFFIX)] not in current:
-            path.unlink()
 
 
 def read_manifest(ix: whoosh_index.Index, unrecorded_added: int = 0

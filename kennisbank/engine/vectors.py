@@ -13,6 +13,7 @@ which path ran. Scores equal Whoosh's up to the order of floating-point addition
 
 from __future__ import annotations
 
+import math
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
@@ -34,6 +35,7 @@ from kennisbank.engine.whoosh_internals import (
     posting_blocks,
     raw_matcher,
 )
+from kennisbank.engine.word_postings import FIELD as ARRAYS_ONLY_FIELD
 from kennisbank.evidence.links import EvidenceLinks
 
 # Scored postings of the most recently used terms (12 bytes per posting: a word in
@@ -145,6 +147,7 @@ class GenerationArrays:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self._terms = _BoundedCache(cache_bytes, _size)
         self._lengths: dict[str, np.ndarray] = {}
+        self._totals: dict[str, int] = {}
         self._dates: np.ndarray | None = None
         self._added: np.ndarray | None = None
         self._date_order: np.ndarray | None = None
@@ -199,10 +202,17 @@ class GenerationArrays:
     def postings(self, searcher: Searcher, fieldname: str, btext: bytes
                  ) -> tuple[np.ndarray, np.ndarray, dict[int, PostingBlocks | None]]:
         """Live document numbers holding the term, their weights, and the blocks."""
+        docs, weights, blocks, _frequency = self._postings(searcher, fieldname, btext)
+        return docs, weights, blocks
+
+    def _postings(self, searcher: Searcher, fieldname: str, btext: bytes
+                  ) -> tuple[np.ndarray, np.ndarray, dict[int, PostingBlocks | None], int]:
+        """`postings`, and the number of documents holding the term, deleted ones
+        included (Whoosh's document frequency)."""
         docs, weights, blocks = read_postings(searcher.reader(), fieldname, btext,
                                               self.arrays_of)
         keep = self.live[docs]
-        return docs[keep].astype(np.int32), weights[keep], blocks
+        return docs[keep].astype(np.int32), weights[keep], blocks, len(docs)
 
     def term_positions(self, searcher: Searcher, fieldname: str, btext: bytes
                        ) -> TermPositions | None:
@@ -257,9 +267,9 @@ class GenerationArrays:
         cached = self._terms.get(key)
         if cached is not None:
             return cached
-        docs, weights, blocks = self.postings(searcher, fieldname, btext)
-        entry = TermPostings(docs, self._bm25f(searcher, fieldname, btext, docs, weights),
-                             blocks)
+        docs, weights, blocks, frequency = self._postings(searcher, fieldname, btext)
+        scores = self._bm25f(searcher, fieldname, btext, docs, weights, frequency)
+        entry = TermPostings(docs, scores, blocks)
         return self._terms.put(key, entry)
 
     def posting_values(self, searcher: Searcher, fieldname: str, btext: bytes,
@@ -323,16 +333,37 @@ class GenerationArrays:
         self._phrases.put(key, docs)
 
     def _bm25f(self, searcher: Searcher, fieldname: str, btext: bytes, docs: np.ndarray,
-               weights: np.ndarray) -> np.ndarray:
+               weights: np.ndarray, frequency: int) -> np.ndarray:
         """Whoosh's BM25FScorer, term for term (see whoosh.scoring.bm25)."""
         if not searcher.schema[fieldname].scorable:
             return weights  # Whoosh's WeightScorer
         weighting = searcher.weighting
         b, k1 = weighting.B, weighting.K1
-        idf = searcher.idf(fieldname, btext)
-        avgfl = searcher.avg_field_length(fieldname) or 1
+        idf, avgfl = self._statistics(searcher, fieldname, btext, frequency)
         lengths = self._field_lengths(searcher, fieldname)[docs]
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+
+    def _statistics(self, searcher: Searcher, fieldname: str, btext: bytes,
+                    frequency: int) -> tuple[float, float]:
+        """(idf, average field length) as Whoosh computes them; for the field only the
+        posting arrays hold, from the arrays' document frequency and total length."""
+        if fieldname != ARRAYS_ONLY_FIELD:
+            return (searcher.idf(fieldname, btext),
+                    searcher.avg_field_length(fieldname) or 1)
+        documents = searcher.doc_count_all()
+        idf = math.log(documents / (frequency + 1)) + 1  # whoosh.scoring.WeightingModel
+        return idf, (self._total_length(searcher, fieldname) / (documents or 1)) or 1
+
+    def _total_length(self, searcher: Searcher, fieldname: str) -> int:
+        total = self._totals.get(fieldname)
+        if total is None:
+            total = 0
+            for leaf, _offset in searcher.reader().leaf_readers():
+                arrays = self.arrays_of(leaf)
+                field = arrays.field(fieldname) if arrays is not None else None
+                total += (field.total_length() or 0) if field is not None else 0
+            self._totals[fieldname] = total
+        return total
 
     def field_lengths(self, searcher: Searcher, fieldnames: Iterable[str]) -> None:
         """Read the fields' document lengths now (BM25F needs them)."""
@@ -607,7 +638,7 @@ class QueryVectors:
                 self._searcher.schema[fieldname].to_bytes(text))
         except ValueError:
             return self._empty()
-        if (fieldname, btext) not in self._reader:
+        if fieldname != ARRAYS_ONLY_FIELD and (fieldname, btext) not in self._reader:
             return self._empty()
         postings = self._arrays.term(self._searcher, fieldname, btext)
         scored = self._empty()

@@ -10,6 +10,7 @@ Everything else in kennisbank/engine uses Whoosh's public API.
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,9 @@ import whoosh
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.reading import SegmentReader
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
 
 SUPPORTED_VERSION = (2, 7, 5)  # whoosh-reloaded, pinned in pyproject.toml
 
@@ -100,27 +104,56 @@ def wildcard_parts(q: wq.Prefix | wq.Wildcard) -> tuple[str, re.Pattern | None]:
 # --- the multi-process writer ------------------------------------------------------
 
 class HookedSubWriter(SubWriterTask):
-    """A writer process of MpWriter that calls `prepare(schema)` once, in the process,
-    before it indexes its first batch (Whoosh offers no such hook)."""
-
-    def __init__(self, *whoosh_args: object) -> None:
-        super().__init__(*whoosh_args)
-        self._prepared = False
+    """A writer process of MpWriter (with `multisegment`) that calls
+    `prepare(schema)` once, in the process, before it indexes its first batch,
+    `add(writer, fields)` for each document, and `finished(reader)` with a reader of its
+    segment once the segment is written (Whoosh offers no such hooks). `run` is
+    Whoosh's own loop with these calls added."""
 
     def prepare(self, schema: Any) -> None:
         """Override: runs in the writer process, with the schema it indexes with."""
 
+    def add(self, writer: SegmentWriter, fields: dict[str, Any]) -> None:
+        """Override to see or change a document before Whoosh indexes it."""
+        writer.add_document(**fields)
+
+    def finished(self, reader: SegmentReader) -> None:
+        """Override: runs in the writer process once its segment is complete."""
+
+    def run(self) -> None:
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+        self.prepare(writer.schema)
+        while self.running:
+            jobinfo = self.jobqueue.get()
+            if jobinfo is None:
+                break
+            self._process_file(*jobinfo)
+        if not self.running:
+            writer.cancel()
+            return
+        fieldnames = writer.pool.fieldnames
+        segment = writer._finalize_segment()
+        if segment.doc_count_all():
+            with SegmentReader(self.storage, writer.schema, segment) as reader:
+                self.finished(reader)
+        self.resultqueue.put((None, fieldnames, segment), timeout=5)
+
     def _process_file(self, filename: str, doc_count: int) -> None:
-        if not self._prepared:  # `self.writer` exists from here on
-            self.prepare(self.writer.schema)
-            self._prepared = True
-        super()._process_file(filename, doc_count)
+        storage = self.writer.temp_storage()
+        with storage.open_file(filename).raw_file() as handle:
+            for _ in range(doc_count):
+                code, fields = pickle.load(handle)
+                assert code == 0  # Whoosh's only command: add a document
+                self.add(self.writer, fields)
+        storage.delete_file(filename)
 
 
 class HookedMpWriter(MpWriter):
-    """MpWriter whose writer processes are `new_process(*whoosh_args)`, are listed by
-    `processes()`, and are killed by `cancel()` (Whoosh's only flags them in the
-    parent's copy of the object, leaving them blocked on their queue)."""
+    """MpWriter (with `multisegment`) whose writer processes are
+    `new_process(*whoosh_args)`, are listed by `processes()`, and are killed by
+    `cancel()` (Whoosh's only flags them in the parent's copy of the object, leaving
+    them blocked on their queue)."""
 
     def new_process(self, *whoosh_args: object) -> HookedSubWriter:
         return HookedSubWriter(*whoosh_args)
@@ -143,3 +176,21 @@ class HookedMpWriter(MpWriter):
                 task.join()
         finally:
             super().cancel()
+
+
+# --- the single-process writer -----------------------------------------------------
+
+def next_docnum(writer: SegmentWriter) -> int:
+    """The number the writer's next document gets in the segment it writes."""
+    return writer.docnum
+
+
+def new_segment_id(writer: SegmentWriter) -> str:
+    """The id of the segment the writer writes its documents into."""
+    return writer.newsegment.segment_id()
+
+
+def quantized_length(length: int) -> int:
+    """A field length as the segment stores it (one byte, so large ones are rounded),
+    which is what BM25F reads back."""
+    return byte_to_length(length_to_byte(length))
