@@ -7,6 +7,7 @@ Screenshots go to test-output/browser/ (or $KENNISBANK_TEST_OUTPUT/browser/).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from playwright import sync_api
+from pypdf import PdfReader
 
 from tests.conftest import REPO_ROOT
 from tests.live_server import running_server
@@ -128,10 +130,14 @@ def test_a_search_shows_passages_with_their_pdf_page(page) -> None:
     passage = page.locator(".hit .passages .passage").first
     expect(passage.locator("mark")).to_have_text("klimaatadaptatie")
     link = passage.get_by_role("link", name=re.compile(r"^Pagina \d+ \(PDF\)$"))
+    shown_page = int(re.search(r"\d+", link.inner_text()).group())
     href = link.get_attribute("href")
-    assert re.search(r"/bestand#page=\d+$", href)
+    assert href.endswith(f"/bestand#page={shown_page}")
     pdf = page.request.get(href.split("#")[0])
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    # The fragment opens the viewer at the page that holds the passage's words.
+    opened = PdfReader(io.BytesIO(pdf.body())).pages[shown_page - 1]
+    assert "klimaatadaptatie" in opened.extract_text().lower()
     page.get_by_role("link", name="Passages").click()
     expect(page.locator("#aantal")).to_have_text(re.compile(r"passages? voor “klimaatadaptatie”"))
     expect(page.locator(".passage-hit .snippet mark").first).to_have_text("klimaatadaptatie")
