@@ -228,6 +228,22 @@ def test_which_types_are_research_is_configuration(tmp_path: Path) -> None:
     assert _linked_titles(data) == {(1, "Ouders betrekken", None)}
 
 
+def test_another_threshold_recomputes_the_links_without_reading_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = write_evidence_corpus(tmp_path / "corpus")
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    scores = np.sort(load_links(index / current_generation(index)).scores)
+    assert len(scores) >= 2 and scores[0] < scores[-1]
+    monkeypatch.setattr(similarity, "MIN_SCORE", float(scores[-1]))
+    report = build_index(corpus, index)
+    assert report.unchanged == 5 + len(OTHER_SUBJECTS)
+    assert len(load_links(index / current_generation(index)).scores) < len(scores)
+    rebuilt = tmp_path / "rebuilt"
+    build_index(corpus, rebuilt, full=True)
+    assert _pairs(index) == _pairs(rebuilt)
+
+
 def test_synonyms_and_compounds_meet_in_the_passage_terms() -> None:
     counter = PassageTermCounter("dutch_porter")
     analyzer = counter.analyzer

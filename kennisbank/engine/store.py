@@ -60,6 +60,7 @@ from kennisbank.engine.segment_arrays import write_missing_arrays
 from kennisbank.engine.whoosh_internals import new_segment_id, next_docnum
 from kennisbank.engine.word_postings import FIELD as WORDS
 from kennisbank.engine.word_postings import WordPostings
+from kennisbank.evidence import similarity
 from kennisbank.evidence.store import PassageTableBuilder
 from kennisbank.evidence.update import EvidenceSummary, EvidenceTypes, update_evidence
 from kennisbank.records import DocumentRecord, document_id
@@ -326,8 +327,8 @@ class IndexWriteSession:
         # readers find the originals where they are now.
         self.corpus_moved = not self.rebuild and self.corpus != generation_meta(
             self.root, self.previous).get("corpus", self.corpus)
-        # Other document types joined as guidance and research: the links are
-        # recomputed (from the passage terms kept; no file is read again).
+        # Other document types joined as guidance and research, or another threshold:
+        # the links are recomputed (from the passage terms kept; no file is read again).
         self.evidence_outdated = not self.rebuild and self._evidence_meta() != generation_meta(
             self.root, self.previous).get(EVIDENCE_META_KEY)
         if self.rebuild:
@@ -461,9 +462,10 @@ class IndexWriteSession:
         # run repairs from it, should this one be damaged later.
         remove_old_generations(self.root, keep={self.generation, self.previous})
 
-    def _evidence_meta(self) -> dict[str, list[str]]:
+    def _evidence_meta(self) -> dict[str, list[str] | float]:
         return {"guidance": list(self.evidence_types.guidance),
-                "research": list(self.evidence_types.research)}
+                "research": list(self.evidence_types.research),
+                "threshold": similarity.MIN_SCORE}
 
     def _write_evidence(self) -> None:
         """The evidence files (kennisbank/evidence): passage terms and links, updated
