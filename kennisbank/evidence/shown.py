@@ -10,10 +10,10 @@ import bisect
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from kennisbank.evidence.links import GUIDANCE_ROLE, DocumentLinks
+from kennisbank.evidence.links import GUIDANCE_ROLE, RESEARCH_ROLE, DocumentLinks
 
 QUOTE_CHARS = 220
-HEADINGS = {GUIDANCE_ROLE: "Onderbouwing uit onderzoek", "research": "Toegepast in"}
+HEADINGS = {GUIDANCE_ROLE: "Onderbouwing uit onderzoek", RESEARCH_ROLE: "Toegepast in"}
 
 
 @dataclass(frozen=True)
