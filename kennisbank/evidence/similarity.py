@@ -31,6 +31,11 @@ from kennisbank.evidence.arrays import ranges
 MIN_SCORE = 0.45  # precision@1 0.82 on 261 judged links; below it about 2 in 3
 MAX_DF_SHARE = 0.05
 MIN_DF_CAP = 20  # a small library keeps terms that 20 passages share
+# ... and a large one drops terms in more than MAX_DF passages, whatever their share:
+# the all-pairs work grows with the square of each kept term's passages, so with a
+# cap by share alone 10 times the library cost 100 times the time (at 100k documents
+# a quarter of an hour); with this cap it grows with the library (docs/evidence.md).
+MAX_DF = 5000
 # A passage with fewer distinct terms ("Voorbeelden:", one table row) says too little
 # to be linked.
 MIN_PASSAGE_TERMS = 8
@@ -56,12 +61,13 @@ class TermMatrix:
 
 def idf_weights(terms: np.ndarray, indptr: np.ndarray, vocabulary_size: int) -> np.ndarray:
     """log(N / df) per term over passages (N: passages with any term); 0 for terms
-    in more than MAX_DF_SHARE of them, which drops them from the vectors."""
+    in more than MAX_DF_SHARE of them (or more than MAX_DF), which drops them from
+    the vectors."""
     passages = max(1, int(np.count_nonzero(np.diff(indptr))))
     df = np.bincount(terms, minlength=vocabulary_size).astype(np.float64)
     with np.errstate(divide="ignore"):
         idf = np.log(passages / np.maximum(df, 1))
-    idf[df > max(MIN_DF_CAP, MAX_DF_SHARE * passages)] = 0.0
+    idf[df > max(MIN_DF_CAP, min(MAX_DF_SHARE * passages, MAX_DF))] = 0.0
     return idf
 
 
