@@ -409,8 +409,11 @@ COMMANDS = {"index": cmd_index, "search": cmd_search, "links": cmd_links, "statu
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kennisbank search … | head` ends quietly
     args = _parser().parse_args(argv)
+    if args.command != "serve":
+        # `kennisbank search … | head` ends quietly. Never for the server: with the
+        # default action, a reader closing the connection mid-answer kills it.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         return COMMANDS[args.command](args, _settings(args))
     except (UsageError, SettingsError) as exc:
