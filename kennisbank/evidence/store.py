@@ -9,9 +9,9 @@ Rows are passage numbers in the table's order, so the two files go together. Pla
 numpy arrays (no pickles): np.load never runs code from an index folder. Strings are
 stored as one UTF-8 blob each (numpy's own string arrays are UTF-32 at the longest
 string's width: 100 characters × 4 bytes for every term), counts as bytes, rows as
-32-bit numbers. A new
-generation starts as hard links to the previous one's files: they are replaced by
-writing a new file and renaming it over the link, never written in place.
+32-bit numbers. A new generation starts as hard links to the previous one's files:
+they are replaced by writing a new file and renaming it over the link, never written
+in place.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from __future__ import annotations
 import os
 import zipfile
 from array import array
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from kennisbank.evidence.arrays import ranges
+from kennisbank.evidence.similarity import best_per_group
 from kennisbank.evidence.terms import PassageTerms
 
 TERMS_FILE = "passage_terms.npz"
@@ -48,7 +48,7 @@ class PassageTable:
 
     @classmethod
     def empty(cls) -> PassageTable:
-        return build_table({})
+        return PassageTableBuilder().table()
 
     @property
     def passages(self) -> int:
@@ -64,15 +64,6 @@ class PassageTable:
         return np.repeat(np.arange(len(self.doc_ids)), np.diff(self.doc_ptr))
 
 
-def build_table(documents: Mapping[str, tuple[str, tuple[PassageTerms, ...]]]
-                ) -> PassageTable:
-    """A table from doc id -> (document type, each passage's terms)."""
-    builder = PassageTableBuilder()
-    for doc_id, (doctype, passages) in documents.items():
-        builder.add(doc_id, doctype, passages)
-    return builder.table()
-
-
 class PassageTableBuilder:
     """Collects documents' passage terms as compact arrays while an indexer run
     reads them: a rebuild of 100,000 documents holds some 15 million (term, count)
@@ -84,9 +75,6 @@ class PassageTableBuilder:
         self._passage_ends = array("q")
         self._terms = array("i")
         self._counts = array("B")
-
-    def __contains__(self, doc_id: str) -> bool:
-        return doc_id in self._documents
 
     def add(self, doc_id: str, doctype: str, passages: tuple[PassageTerms, ...]) -> None:
         """Add a document (a later add of the same id replaces it)."""
@@ -143,11 +131,8 @@ class LinkTable:
                    guidance_types: tuple[str, ...], research_types: tuple[str, ...],
                    per_guidance: int | None = None) -> LinkTable:
         """The pairs, sorted; at most `per_guidance` (the best) per guidance row."""
-        order = np.lexsort((-scores, guidance))
-        if per_guidance is not None:
-            ordered = guidance[order]
-            rank = np.arange(len(order)) - np.searchsorted(ordered, ordered, side="left")
-            order = order[rank < per_guidance]
+        order = (np.lexsort((-scores, guidance)) if per_guidance is None
+                 else best_per_group(guidance, scores, per_guidance))
         guidance, research, scores = guidance[order], research[order], scores[order]
         by_research = np.lexsort((-scores, research))
         return cls(guidance.astype(np.int32), research.astype(np.int32),

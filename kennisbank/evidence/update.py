@@ -166,7 +166,7 @@ def link_pairs(matrix: TermMatrix, table: PassageTable, queries: np.ndarray,
                                    similarity.select_rows(matrix, targets),
                                    vocabulary_size, threshold)
     query_rows, target_rows = queries[found.queries], targets[found.targets]
-    doc_of = np.searchsorted(table.doc_ptr, np.arange(table.passages), side="right") - 1
+    doc_of = table.passage_doc()
     # Each pair of documents once (many passage pairs share one).
     doc_count = len(table.doc_ids)
     doc_pairs, pair_of = np.unique(doc_of[query_rows] * doc_count + doc_of[target_rows],
