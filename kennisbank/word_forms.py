@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -218,20 +219,22 @@ def load_word_forms(lexicon: Mapping[str, float] | None = None,
                     exceptions: Path = DEFAULT_EXCEPTIONS) -> WordForms:
     """The rules over the shipped word list (the one compound splitting uses)."""
     if lexicon is None:
-        from kennisbank.compounds import DEFAULT_LEXICON, read_lexicon
+        from kennisbank.compounds import shared_lexicon
 
-        lexicon = read_lexicon(DEFAULT_LEXICON)
+        lexicon = shared_lexicon()
     return WordForms(lexicon, read_pairs(strong_verbs), read_exceptions(exceptions))
+
+
+@lru_cache(maxsize=1)
+def shipped_word_forms() -> WordForms:
+    """The shipped rules, loaded once per process and shared by every analyzer."""
+    return load_word_forms()
 
 
 def lazy_base_form() -> Callable[[str], str]:
     """`base_form` that loads the word list on its first call, so an analyzer that is
     built but never used (and the unstemmed vocabulary field) costs nothing."""
-    forms: list[WordForms] = []
-
     def base_form(word: str) -> str:
-        if not forms:
-            forms.append(load_word_forms())
-        return forms[0].base_form(word)
+        return shipped_word_forms().base_form(word)
 
     return base_form

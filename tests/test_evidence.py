@@ -244,6 +244,22 @@ def test_another_threshold_recomputes_the_links_without_reading_files(
     assert _pairs(index) == _pairs(rebuilt)
 
 
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9])
+def test_cut_off_evidence_files_read_as_missing(evidence_index, tmp_path: Path,
+                                                keep: float) -> None:
+    """A damaged file reads as none (the next run recomputes it), and leaves no file
+    open behind (np.load keeps its own open when the zip is cut off)."""
+    from kennisbank.evidence.store import LINKS_FILE, TERMS_FILE
+
+    _corpus, index = evidence_index
+    folder = index / current_generation(index)
+    assert load_table(folder) is not None and load_links(folder) is not None
+    for name in (TERMS_FILE, LINKS_FILE):
+        whole = (folder / name).read_bytes()
+        (tmp_path / name).write_bytes(whole[:int(len(whole) * keep)])
+    assert load_table(tmp_path) is None and load_links(tmp_path) is None
+
+
 def test_synonyms_and_compounds_meet_in_the_passage_terms() -> None:
     counter = PassageTermCounter("dutch_porter")
     analyzer = counter.analyzer

@@ -200,9 +200,9 @@ def test_check_names_the_damage_and_index_repairs_from_the_last_good_generation(
 
     checked = run_cli("--index", str(index), "check", env=CLEAN_ENV)
     assert checked.returncode == 1
-    assert "gen-000002 (huidige versie, 7 bestanden): BESCHADIGD: bestand _MAIN_2.toc " \
+    assert "gen-000002 (huidige versie, 8 bestanden): BESCHADIGD: bestand _MAIN_2.toc " \
            "ontbreekt" in checked.stdout
-    assert "gen-000001 (eerdere versie, 5 bestanden): in orde" in checked.stdout
+    assert "gen-000001 (eerdere versie, 6 bestanden): in orde" in checked.stdout
     found = run_cli("--index", str(index), "search", "kindcentrum", env=CLEAN_ENV)
     assert found.returncode == 0 and found.stdout.startswith("3 resultaten")
     assert "Er wordt gezocht in de vorige goede versie (gen-000001)" in found.stderr

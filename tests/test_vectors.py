@@ -290,3 +290,65 @@ def test_a_cut_off_arrays_file_is_not_used(tmp_path, keep: float) -> None:
     whole = path.read_bytes()
     path.write_bytes(whole[:int(len(whole) * keep)])
     assert file_version(path) is None
+
+
+def test_document_columns_written_with_the_generation_equal_the_readers_own(
+        layered: SearchService) -> None:
+    """The live flags, path ranks (the tie-break), dates and first-added times the
+    indexer stores with a generation are what reading Whoosh's columns gives, so a
+    generation from before the file ranks exactly as one with it."""
+    from kennisbank.engine.document_columns import COLUMNS_FILE
+
+    with layered._pool.borrow() as snap:
+        folder = layered.index_root / snap.generation
+        assert (folder / COLUMNS_FILE).is_file()
+        stored = GenerationArrays(snap._searcher, folder=folder)
+        read = GenerationArrays(snap._searcher)  # no folder: Whoosh's columns
+        assert stored._columns is not None and read._columns is None
+        assert not stored.live.all() and np.array_equal(stored.live, read.live)
+        for column in ("path_order", "dates", "added", "date_order"):
+            assert np.array_equal(getattr(stored, column)(snap._searcher),
+                                  getattr(read, column)(snap._searcher)), column
+
+
+@pytest.mark.parametrize("damage", ["cut", "other size", "not numpy"])
+def test_a_document_columns_file_that_does_not_fit_is_not_used(
+        layered: SearchService, tmp_path, damage: str) -> None:
+    from kennisbank.engine.document_columns import (
+        COLUMNS_FILE,
+        load_document_columns,
+    )
+
+    with layered._pool.borrow() as snap:
+        source = layered.index_root / snap.generation / COLUMNS_FILE
+        size = snap.arrays.size
+    whole = source.read_bytes()
+    assert load_document_columns(source.parent, size) is not None
+    target = tmp_path / COLUMNS_FILE
+    target.write_bytes({"cut": whole[:len(whole) // 2], "other size": whole,
+                        "not numpy": b"kapot" * 100}[damage])
+    assert load_document_columns(tmp_path, size + (damage == "other size")) is None
+
+
+def test_more_request_threads_do_not_each_load_the_word_list(layered: SearchService) -> None:
+    """Every open snapshot has its own analyzer (one per request thread); the word
+    list of compound splitting and word forms (330,000 words, 28 MB) is loaded once
+    per process, not once per snapshot: eight threads made a server 220 MB larger."""
+    import tracemalloc
+    from contextlib import ExitStack
+
+    def analyse(snap) -> list[str]:
+        return snap.analyzer().terms("kinderopvangorganisaties themas")
+
+    with layered._pool.borrow() as first:
+        expected = analyse(first)
+        tracemalloc.start()
+        try:
+            with ExitStack() as stack:
+                others = [stack.enter_context(layered._pool.borrow()) for _ in range(4)]
+                assert len({id(snap.analyzer()) for snap in [first, *others]}) == 5
+                assert all(analyse(snap) == expected for snap in others)
+                grown = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert grown < 8 * 1024 * 1024

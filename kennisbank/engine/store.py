@@ -36,6 +36,7 @@ from whoosh.searching import Searcher
 from kennisbank.analysis import DEFAULT_STEMMER
 from kennisbank.engine import added as added_times
 from kennisbank.engine.diskspace import bytes_needed, ensure_free_space, folder_bytes
+from kennisbank.engine.document_columns import write_document_columns
 from kennisbank.engine.generations import (
     CURRENT_FILE,
     current_generation,
@@ -449,6 +450,7 @@ class IndexWriteSession:
                 raise failure
             write_missing_arrays(self.path, self._collected_words(),
                                  self.root / self.previous if self.previous else None)
+            write_document_columns(self.path)
             self._write_evidence()
             self._check()
             self._make_durable()

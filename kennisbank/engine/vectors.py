@@ -26,6 +26,14 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from kennisbank.engine.document_columns import (
+    ADDED_FIELD,
+    DATE_FIELD,
+    live_documents,
+    load_document_columns,
+    number_column,
+    path_ranks,
+)
 from kennisbank.engine.facets import FacetColumns
 from kennisbank.engine.posting_arrays import SUFFIX as ARRAYS_SUFFIX
 from kennisbank.engine.posting_arrays import Postings, SegmentArrays
@@ -143,8 +151,10 @@ class GenerationArrays:
         self._segment_arrays: dict[str, SegmentArrays | None] = {}
         reader = searcher.reader()
         self.size = reader.doc_count_all()
-        self.live = np.zeros(self.size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self._columns = (load_document_columns(folder, self.size) if folder is not None
+                         else None)
+        self.live = (self._columns.live if self._columns is not None
+                     else live_documents(reader))
         self._terms = _BoundedCache(cache_bytes, _size)
         self._lengths: dict[str, np.ndarray] = {}
         self._totals: dict[str, int] = {}
@@ -160,24 +170,22 @@ class GenerationArrays:
         self._evidence_read = False
         self._lock = threading.Lock()
 
-    def dates(self, searcher: Searcher, fieldname: str = "date") -> np.ndarray:
+    def dates(self, searcher: Searcher) -> np.ndarray:
         """The sortable date column (0 where a document has none)."""
         if self._dates is None:
-            values = searcher.reader().column_reader(fieldname)
-            dates = np.fromiter((value or 0 for value in values), dtype=np.int64,
-                                count=self.size)
-            self._dates = dates
+            self._dates = (self._columns.dates if self._columns is not None
+                           else number_column(searcher.reader(), DATE_FIELD))
         return self._dates
 
-    def added(self, searcher: Searcher, fieldname: str = "added") -> np.ndarray | None:
+    def added(self, searcher: Searcher) -> np.ndarray | None:
         """When each document first entered the index (seconds since 1970); None for
         a generation written before that was recorded (engine/added.py)."""
-        if fieldname not in searcher.schema:
+        if ADDED_FIELD not in searcher.schema:
             return None
         if self._added is None:
-            values = searcher.reader().column_reader(fieldname)
-            self._added = np.fromiter((value or 0 for value in values), dtype=np.int64,
-                                      count=self.size)
+            self._added = (self._columns.added if self._columns is not None
+                           and self._columns.added is not None
+                           else number_column(searcher.reader(), ADDED_FIELD))
         return self._added
 
     def date_order(self, searcher: Searcher) -> np.ndarray:
@@ -190,13 +198,11 @@ class GenerationArrays:
             self._date_order = order
         return self._date_order
 
-    def path_order(self, searcher: Searcher, fieldname: str = "path") -> np.ndarray:
+    def path_order(self, searcher: Searcher) -> np.ndarray:
         """Each document's rank by path: the tie-break between equal scores or dates."""
         if self._path_order is None:
-            paths = list(searcher.reader().column_reader(fieldname))
-            order = np.zeros(self.size, dtype=np.int64)
-            order[sorted(range(self.size), key=paths.__getitem__)] = np.arange(self.size)
-            self._path_order = order
+            self._path_order = (self._columns.path_rank if self._columns is not None
+                                else path_ranks(searcher.reader()))
         return self._path_order
 
     def postings(self, searcher: Searcher, fieldname: str, btext: bytes

@@ -199,8 +199,8 @@ def load_links(folder: Path) -> LinkTable | None:
 
 
 def _load(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray] | None:
-    try:
-        with np.load(path, allow_pickle=False) as data:
+    try:  # the file opened here: np.load leaves its own open when a zip is cut off
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
             return {key: _unpack(data[key], int(data[f"{key}_count"])) if key in STRING_KEYS
                     else data[key] for key in keys}
     except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError,
