@@ -54,6 +54,8 @@ SIZES = (1000, 10000, 100000)
 
 # (format, share). PDFs are the expensive format to extract; the brief asks 5-10 %.
 FORMATS = (("txt", 0.44), ("html", 0.40), ("md", 0.08), ("pdf", 0.08))
+# `--text-only`: the workload of issue 14's own table (10,000 text files, 33 MB).
+TEXT_ONLY = (("txt", 1.0),)
 # Document types per format with weights: web pages are HTML, reports are PDF.
 DOCTYPES: dict[str, tuple[tuple[str, float], ...]] = {
     "html": (("webpagina", 6), ("nieuwsbericht", 3), ("webinar", 1)),
@@ -255,10 +257,11 @@ def _sidecar(rng: random.Random, doctype: str, title: str, year: int, themes: li
     return data
 
 
-def plan_document(index: int, seed: int, composer: Composer) -> Document:
+def plan_document(index: int, seed: int, composer: Composer,
+                  formats: Sequence[tuple[str, float]] = FORMATS) -> Document:
     """Everything about document `index`, from its own random stream."""
     rng = random.Random(f"kennisbank-bench:{seed}:{index}")
-    fmt = _weighted(rng, FORMATS)
+    fmt = _weighted(rng, formats)
     doctype = _weighted(rng, DOCTYPES["text" if fmt in ("txt", "md") else fmt])
     year = rng.choices(YEARS, weights=[1 + 4 * (2017 <= y <= 2022) for y in YEARS])[0]
     themes = _zipf_sample(rng, THEMES, rng.choice((1, 2, 2, 3, 3, 4)))
@@ -424,12 +427,12 @@ def write_document(document: Document, out: Path, index: int, seed: int) -> int:
 _COMPOSER: Composer | None = None  # set before the worker processes fork
 
 
-def _build_range(args: tuple[Path, int, int, int]) -> tuple[int, dict[str, int]]:
-    out, start, stop, seed = args
+def _build_range(args: tuple[Path, int, int, int, bool]) -> tuple[int, dict[str, int]]:
+    out, start, stop, seed, text_only = args
     assert _COMPOSER is not None
     written, formats = 0, {}
     for index in range(start, stop):
-        document = plan_document(index, seed, _COMPOSER)
+        document = plan_document(index, seed, _COMPOSER, TEXT_ONLY if text_only else FORMATS)
         written += write_document(document, out, index, seed)
         formats[document.fmt] = formats.get(document.fmt, 0) + 1
     return written, formats
@@ -441,8 +444,9 @@ def _programme_paragraphs() -> list[str]:
             if len(par.split()) >= 12]
 
 
-def _copy_fixed(out: Path, size: int) -> tuple[int, int]:
-    """The programme pages, and (from 10k) a few real Dutch manuals as PDF."""
+def _copy_fixed(out: Path, size: int, text_only: bool = False) -> tuple[int, int]:
+    """The programme pages, and (from 10k, unless text only) a few real Dutch manuals
+    as PDF."""
     target = out / "programma"
     target.mkdir(parents=True, exist_ok=True)
     count = written = 0
@@ -451,7 +455,7 @@ def _copy_fixed(out: Path, size: int) -> tuple[int, int]:
             shutil.copy2(path, target / path.name)
             written += path.stat().st_size
             count += not path.name.endswith(".meta.toml")
-    real = [p for p in REAL_PDFS if p.is_file()][:size // 5000]
+    real = [] if text_only else [p for p in REAL_PDFS if p.is_file()][:size // 5000]
     for path in real:
         folder = out / "handleidingen"
         folder.mkdir(exist_ok=True)
@@ -465,12 +469,15 @@ def _copy_fixed(out: Path, size: int) -> tuple[int, int]:
     return count, written
 
 
-def build(size: int, out: Path, seed: int = 7, jobs: int = 0, force: bool = False) -> dict:
+def build(size: int, out: Path, seed: int = 7, jobs: int = 0, force: bool = False,
+          text_only: bool = False) -> dict:
     """Build the corpus (or leave an identical earlier build alone); returns its summary."""
     global _COMPOSER
     pool = load_pool()
     key = {"builder_version": BUILDER_VERSION, "size": size, "seed": seed,
            "pool": pool.digest, "packages": pool.packages}
+    if text_only:
+        key["text_only"] = True
     marker = out / BUILD_FILE
     if marker.is_file() and not force:
         summary = json.loads(marker.read_text(encoding="utf-8"))
@@ -482,11 +489,11 @@ def build(size: int, out: Path, seed: int = 7, jobs: int = 0, force: bool = Fals
         shutil.rmtree(out)
     began = time.monotonic()
     out.mkdir(parents=True)
-    fixed_count, fixed_bytes = _copy_fixed(out, size)
+    fixed_count, fixed_bytes = _copy_fixed(out, size, text_only)
     _COMPOSER = Composer(pool, _programme_paragraphs())
     generated = size - fixed_count
     chunk = 200
-    ranges = [(out, start, min(start + chunk, generated), seed)
+    ranges = [(out, start, min(start + chunk, generated), seed, text_only)
               for start in range(0, generated, chunk)]
     workers = jobs or os.cpu_count() or 1
     written, formats = fixed_bytes, {"programme+real": fixed_count}
@@ -516,9 +523,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--jobs", type=int, default=0, help="processes (default: cores)")
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    parser.add_argument("--text-only", action="store_true",
+                        help="only text files (issue 14's workload), no real PDFs")
     args = parser.parse_args(argv)
     out = args.out or default_out(args.size)
-    summary = build(args.size, out, args.seed, args.jobs, args.force)
+    summary = build(args.size, out, args.seed, args.jobs, args.force, args.text_only)
     state = "up to date" if summary["reused"] else f"built in {summary['seconds']} s"
     print(f"{out}: {summary['documents']} documents, {summary['bytes'] / 1e6:.0f} MB, "
           f"{summary['formats']} ({state})")

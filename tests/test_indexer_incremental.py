@@ -210,3 +210,32 @@ def test_a_title_of_stop_words_only_is_indexed(tmp_path: Path) -> None:
     assert report.documents == 2 and not report.failed
     found = SearchService(tmp_path / "index").search(SearchRequest(query="kindcentrum"))
     assert found.total == 2
+
+
+def test_a_generation_from_before_the_document_columns_gets_them_in_the_next_run(
+        corpus_copy: Path, tmp_path: Path) -> None:
+    """An index written by an earlier release (no document_columns.npz) is published
+    again with them by the next run, although no file changed; it answers the same."""
+    import json
+
+    from kennisbank.engine.document_columns import COLUMNS_FILE
+    from kennisbank.engine.generations import check_index
+    from kennisbank.engine.integrity import FILES_KEY, GENERATION_META
+
+    index = tmp_path / "index"
+    old = build_index(corpus_copy, index).generation
+    (index / old / COLUMNS_FILE).unlink()
+    meta_path = index / old / GENERATION_META
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta[FILES_KEY][COLUMNS_FILE]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    request = SearchRequest(query="kindcentrum", sort="date")
+    before = [hit.id for hit in SearchService(index).search(request).hits]
+
+    report = build_index(corpus_copy, index)
+
+    assert report.generation != old and report.counts()["unchanged"] == 5
+    assert (index / report.generation / COLUMNS_FILE).is_file()
+    assert [hit.id for hit in SearchService(index).search(request).hits] == before
+    assert all(result.problem is None for result in check_index(index))
+    assert build_index(corpus_copy, index).generation == report.generation
