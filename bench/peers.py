@@ -217,15 +217,18 @@ def kennisbank_bytes(index: Path) -> int:
 
 
 def kennisbank_index_time(index: Path) -> dict:
-    """The last indexer run of `index` (start to finish, extraction included)."""
+    """The last indexer run of `index` (start to finish, extraction included), if it
+    read every document: an incremental run's seconds are not a build time."""
     try:
         report = json.loads((index / "last-run.json").read_text(encoding="utf-8"))
         seconds = report.get("seconds") or (
             dt.datetime.fromisoformat(report["finished"])
             - dt.datetime.fromisoformat(report["started"])).total_seconds()
+        counts = report.get("counts", {})
+        whole = report.get("full") or not (counts["unchanged"] or counts["updated"])
     except (OSError, KeyError, ValueError):
         return {}
-    return {"seconds": seconds, "source": "last-run.json of the index"}
+    return {"seconds": seconds, "source": "last-run.json of the index"} if whole else {}
 
 
 def run(corpus: Path, index: Path, work: Path, engines: list[str], repeat: int,

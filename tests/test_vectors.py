@@ -231,6 +231,26 @@ def test_warming_reads_the_arrays_before_the_first_search(layered: SearchService
         service.close()
 
 
+def test_warming_a_fresh_server_process_loads_the_word_lists(layered: SearchService) -> None:
+    """The server warms before it takes requests; the word forms of query analysis
+    (330,000 words, 0.1 s) are loaded then, not in the first visitor's search."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from kennisbank.search import SearchService\n"
+        "from kennisbank.word_forms import shipped_word_forms\n"
+        "service = SearchService(sys.argv[1])\n"
+        "loaded = [shipped_word_forms.cache_info().currsize]\n"
+        "service.warm()\n"
+        "loaded.append(shipped_word_forms.cache_info().currsize)\n"
+        "print(loaded)\n")
+    found = subprocess.run([sys.executable, "-c", script, str(layered.index_root)],
+                           capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[0, 1]"
+
+
 def test_every_segment_has_posting_arrays_equal_to_whoosh_decoding(
         layered: SearchService) -> None:
     """The arrays written at index time (engine/posting_arrays.py) hold, for every term,
