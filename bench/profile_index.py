@@ -130,7 +130,8 @@ def _write(records: list[DocumentRecord], folder: Path, schema_change: Callable 
     writer.commit(**commit_args)
     committed = time.perf_counter()
     if words is not None:
-        write_missing_arrays(folder, {new_segment_id(writer): words})
+        with whoosh_index.open_dir(str(folder)).reader() as reader:
+            write_missing_arrays(folder, reader, {new_segment_id(writer): words})
     done = time.perf_counter()
     cpu_after = cpu_seconds()
     cpu = sum(cpu_after.values()) - sum(cpu_before.values())

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import index as whoosh_index
 
 COLUMNS_FILE = "document_columns.npz"
 PATH_FIELD, DATE_FIELD, ADDED_FIELD = "path", "date", "added"
@@ -62,11 +61,11 @@ def compute_columns(reader: Any) -> DocumentColumns:
                            number_column(reader, ADDED_FIELD))
 
 
-def write_document_columns(folder: Path) -> None:
-    """Compute the columns of the generation in `folder` and write them beside it
-    (to a temporary name first: the file may be a hard link to another generation's)."""
-    with whoosh_index.open_dir(str(folder)).reader() as reader:
-        columns = compute_columns(reader)
+def write_document_columns(folder: Path, reader: Any) -> None:
+    """Compute the columns of the generation in `folder` (read by `reader`) and write
+    them beside it (to a temporary name first: the file may be a hard link to another
+    generation's)."""
+    columns = compute_columns(reader)
     arrays = {"live": columns.live, "path_rank": columns.path_rank,
               "dates": columns.dates}
     if columns.added is not None:

@@ -48,24 +48,24 @@ def write_arrays(folder: Path, leaf: Any, words: WordPostings) -> None:
         {**{field: leaf.field_length(field) for field in scorable}, WORDS: words.total})
 
 
-def write_missing_arrays(folder: Path, collected: dict[str, WordPostings] | None = None,
+def write_missing_arrays(folder: Path, reader: Any,
+                         collected: dict[str, WordPostings] | None = None,
                          previous: Path | None = None) -> None:
-    """Arrays for each segment of the generation in `folder` that has none, or has them
-    in an older version. `collected`: segment id -> the `words` postings of the
-    documents this run wrote into it (numbered from 0); documents after those were
-    merged in by Whoosh from the generation in `previous`. Arrays of segments that are
-    gone (merged away) are removed."""
+    """Arrays for each segment of the generation in `folder` (read by `reader`) that
+    has none, or has them in an older version. `collected`: segment id -> the `words`
+    postings of the documents this run wrote into it (numbered from 0); documents
+    after those were merged in by Whoosh from the generation in `previous`. Arrays of
+    segments that are gone (merged away) are removed."""
     current: set[str] = set()
-    with whoosh_index.open_dir(str(folder)).reader() as reader:
-        for leaf, _offset in reader.leaf_readers():
-            segment = leaf.segment().segment_id()
-            current.add(segment)
-            if file_version(folder / f"{segment}{SUFFIX}") == VERSION:
-                continue
-            words = (collected or {}).get(segment) or WordPostings(leaf.schema[WORDS])
-            if len(words) < leaf.doc_count_all():
-                _carry_words(words, leaf, previous)
-            write_arrays(folder, leaf, words)
+    for leaf, _offset in reader.leaf_readers():
+        segment = leaf.segment().segment_id()
+        current.add(segment)
+        if file_version(folder / f"{segment}{SUFFIX}") == VERSION:
+            continue
+        words = (collected or {}).get(segment) or WordPostings(leaf.schema[WORDS])
+        if len(words) < leaf.doc_count_all():
+            _carry_words(words, leaf, previous)
+        write_arrays(folder, leaf, words)
     for path in folder.glob(f"*{SUFFIX}"):
         if path.name[:-len(SUFFIX)] not in current:
             path.unlink()

@@ -453,11 +453,15 @@ class IndexWriteSession:
                 self._writer, ParallelWriter) else None
             if failure is not None:
                 raise failure
-            write_missing_arrays(self.path, self._collected_words(),
-                                 self.root / self.previous if self.previous else None)
-            write_document_columns(self.path)
-            self._write_evidence()
-            self._check()
+            # One reader for all that follows the commit: each open of a large index
+            # reads its term tables again (1.6 s at 100k documents).
+            with whoosh_index.open_dir(str(self.path)).searcher() as searcher:
+                reader = searcher.reader()
+                write_missing_arrays(self.path, reader, self._collected_words(),
+                                     self.root / self.previous if self.previous else None)
+                write_document_columns(self.path, reader)
+                self._write_evidence()
+                self._check(searcher)
             self._make_durable()
         except BaseException:
             shutil.rmtree(self.path, ignore_errors=True)
@@ -494,19 +498,18 @@ class IndexWriteSession:
             return {}
         return {new_segment_id(self._writer): self._words}
 
-    def _check(self) -> None:
-        """Open the new generation as a reader will, and check it before anyone does:
+    def _check(self, searcher: Searcher) -> None:
+        """Check the new generation, opened as a reader will, before anyone else does:
         the expected number of documents, and the last document written is found by
         its id and by a word of its text."""
-        with whoosh_index.open_dir(str(self.path)).searcher() as searcher:
-            count = searcher.doc_count()
-            if self.expected_documents is not None and count != self.expected_documents:
-                raise IndexCheckError(
-                    f"de nieuwe index bevat {count} documenten in plaats van "
-                    f"{self.expected_documents}")
-            if self._probe is not None and not self._finds(searcher, self._probe):
-                raise IndexCheckError(
-                    f"de proefzoekvraag vindt {self._probe.path} niet terug")
+        count = searcher.doc_count()
+        if self.expected_documents is not None and count != self.expected_documents:
+            raise IndexCheckError(
+                f"de nieuwe index bevat {count} documenten in plaats van "
+                f"{self.expected_documents}")
+        if self._probe is not None and not self._finds(searcher, self._probe):
+            raise IndexCheckError(
+                f"de proefzoekvraag vindt {self._probe.path} niet terug")
 
     @staticmethod
     def _finds(searcher: Searcher, record: DocumentRecord) -> bool:
