@@ -56,8 +56,11 @@ def _open_with_mmap(root: Path, generation: str):
 def child(index: Path, searches: int, threads: int, trace: bool, mmap: bool) -> None:
     from kennisbank.engine import snapshot as snapshot_module
     from kennisbank.engine import store as store_module
+    from kennisbank.processes import limit_malloc_arenas
     from kennisbank.search import SearchRequest, SearchService
+    from webapp.server import MALLOC_ARENAS
 
+    limit_malloc_arenas(MALLOC_ARENAS)  # as the server does before its threads start
     if mmap:
         snapshot_module.open_generation = _open_with_mmap
         store_module.open_generation = _open_with_mmap
