@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import index as whoosh_index
 
+from kennisbank.engine.generations import open_index_folder
 from kennisbank.engine.posting_arrays import (
     FIELDS,
     SUFFIX,
@@ -78,7 +78,7 @@ def _carry_words(words: WordPostings, leaf: Any, previous: Path | None) -> None:
     paths = list(leaf.column_reader("path"))[first:]
     wanted = {path: first + i for i, path in enumerate(paths)}
     if previous is not None:
-        with whoosh_index.open_dir(str(previous)).reader() as reader:
+        with open_index_folder(previous).reader() as reader:
             for old, _offset in reader.leaf_readers():
                 _carry_from(words, old, previous, wanted)
     if wanted:

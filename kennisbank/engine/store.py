@@ -29,7 +29,6 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import writing
-from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
@@ -43,6 +42,7 @@ from kennisbank.engine.generations import (
     generation_meta,
     intact_generation,
     next_generation_name,
+    open_index_folder,
     remove_old_generations,
     remove_unpublished,
 )
@@ -156,12 +156,8 @@ def recorded_corpus(root: Path) -> Path | None:
 
 
 def open_generation(root: Path, generation: str) -> whoosh_index.Index:
-    """Open a generation for reading through plain file reads, not mmap: Whoosh wraps
-    each mmapped segment file it opens in a BytesIO, i.e. copies it, so every searcher
-    held a private copy of the index (8 request threads at 10k documents: 1.6 GB
-    anonymous memory, against 44 MB without mmap; bench/memory_probe.py)."""
-    storage = FileStorage(str(root / generation), supports_mmap=False)
-    return storage.open_index()
+    """Open a generation for reading (see open_index_folder)."""
+    return open_index_folder(root / generation)
 
 
 class GenerationLease:
@@ -341,7 +337,7 @@ class IndexWriteSession:
             ix = whoosh_index.create_in(str(self.path), build_schema(self.stemmer))
         else:
             _link_copy(self.root / self.previous, self.path)
-            ix = whoosh_index.open_dir(str(self.path))
+            ix = open_index_folder(self.path)
         if self.rebuild and self.writer_procs > 1:
             limit = writer_pool_mb(self.writer_memory_mb, self.writer_procs)
             self._writer = ParallelWriter(ix, procs=self.writer_procs, limitmb=limit)
@@ -455,7 +451,7 @@ class IndexWriteSession:
                 raise failure
             # One reader for all that follows the commit: each open of a large index
             # reads its term tables again (1.6 s at 100k documents).
-            with whoosh_index.open_dir(str(self.path)).searcher() as searcher:
+            with open_index_folder(self.path).searcher() as searcher:
                 reader = searcher.reader()
                 write_missing_arrays(self.path, reader, self._collected_words(),
                                      self.root / self.previous if self.previous else None)
