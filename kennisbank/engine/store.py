@@ -29,6 +29,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import writing
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
@@ -334,7 +335,8 @@ class IndexWriteSession:
             self.root / self.previous / COLUMNS_FILE).is_file()
         if self.rebuild:
             self.path.mkdir()
-            ix = whoosh_index.create_in(str(self.path), build_schema(self.stemmer))
+            ix = FileStorage(str(self.path), supports_mmap=False).create_index(
+                build_schema(self.stemmer))
         else:
             _link_copy(self.root / self.previous, self.path)
             ix = open_index_folder(self.path)
