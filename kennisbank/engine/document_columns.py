@@ -11,13 +11,13 @@ before it existed), or with one that does not fit, is read the slow way.
 
 from __future__ import annotations
 
-import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from kennisbank.npz_files import read_npz, write_npz
 
 COLUMNS_FILE = "document_columns.npz"
 PATH_FIELD, DATE_FIELD, ADDED_FIELD = "path", "date", "added"
@@ -63,27 +63,19 @@ def compute_columns(reader: Any) -> DocumentColumns:
 
 def write_document_columns(folder: Path, reader: Any) -> None:
     """Compute the columns of the generation in `folder` (read by `reader`) and write
-    them beside it (to a temporary name first: the file may be a hard link to another
-    generation's)."""
+    them beside it."""
     columns = compute_columns(reader)
     arrays = {"live": columns.live, "path_rank": columns.path_rank,
               "dates": columns.dates}
     if columns.added is not None:
         arrays["added"] = columns.added
-    path = folder / COLUMNS_FILE
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        np.savez(handle, **arrays)
-    os.replace(tmp, path)
+    write_npz(folder / COLUMNS_FILE, arrays)
 
 
 def load_document_columns(folder: Path, size: int) -> DocumentColumns | None:
     """The generation's columns if it has a readable file for `size` documents."""
-    try:  # the file opened here: np.load leaves its own open when a zip is cut off
-        with open(folder / COLUMNS_FILE, "rb") as handle, np.load(
-                handle, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+    arrays = read_npz(folder / COLUMNS_FILE)
+    if arrays is None:
         return None
     expected = {"live": np.bool_, "path_rank": np.int64, "dates": np.int64,
                 "added": np.int64}

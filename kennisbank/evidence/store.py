@@ -16,8 +16,6 @@ in place.
 
 from __future__ import annotations
 
-import os
-import zipfile
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ import numpy as np
 from kennisbank.evidence.arrays import ranges
 from kennisbank.evidence.similarity import best_per_group
 from kennisbank.evidence.terms import PassageTerms
+from kennisbank.npz_files import read_npz, write_npz
 
 TERMS_FILE = "passage_terms.npz"
 LINKS_FILE = "links.npz"
@@ -166,9 +165,6 @@ def _unpack(blob: np.ndarray, count: int) -> np.ndarray:
 
 
 def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Written beside and renamed over the target, which may be a hard link to the
-    previous generation's file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     packed = {}
     for key, values in arrays.items():
         if key in STRING_KEYS:
@@ -176,9 +172,7 @@ def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
             packed[f"{key}_count"] = np.array(len(values), dtype=np.int64)
         else:
             packed[key] = values
-    with open(tmp, "wb") as handle:
-        np.savez(handle, **packed)
-    os.replace(tmp, path)
+    write_npz(path, packed)
 
 
 def load_table(folder: Path) -> PassageTable | None:
@@ -199,12 +193,14 @@ def load_links(folder: Path) -> LinkTable | None:
 
 
 def _load(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray] | None:
-    try:  # the file opened here: np.load leaves its own open when a zip is cut off
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
-            return {key: _unpack(data[key], int(data[f"{key}_count"])) if key in STRING_KEYS
-                    else data[key] for key in keys}
-    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError,
-            zipfile.BadZipFile):
+    counts = tuple(f"{key}_count" for key in keys if key in STRING_KEYS)
+    data = read_npz(path, keys + counts)
+    if data is None:
+        return None
+    try:
+        return {key: _unpack(data[key], int(data[f"{key}_count"])) if key in STRING_KEYS
+                else data[key] for key in keys}
+    except (ValueError, UnicodeDecodeError):
         return None
 
 
